@@ -1,0 +1,103 @@
+// Package api is the JSON API under /api/v1: its own request and response
+// types over the same app use cases as the web UI, personal API tokens for
+// authentication, errors as {"error":{"code":…,"message":…}}, and an
+// OpenAPI document at /api/v1/openapi.json.
+//
+// api imports app, auth, locale and vi; never store and never web.
+package api
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+
+	"khuyencong/internal/app"
+	"khuyencong/internal/kc"
+	"khuyencong/internal/locale"
+)
+
+// Options configures the API.
+type Options struct {
+	Log *slog.Logger
+}
+
+// API is the JSON API over one App.
+type API struct {
+	app *app.App
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New builds the API and registers its routes.
+func New(a *app.App, opts Options) *API {
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.DiscardHandler)
+	}
+	x := &API{app: a, log: opts.Log, mux: http.NewServeMux()}
+	x.authRoutes()
+	x.unitRoutes()
+	x.establishmentRoutes()
+	x.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+		x.fail(w, r, kc.Errorf(kc.ENotFound, "error.not_found"))
+	})
+	return x
+}
+
+// Handler returns the API with authentication applied.
+func (x *API) Handler() http.Handler { return x.authenticate(x.mux) }
+
+// ErrorBody is the JSON shape of every error response.
+type ErrorBody struct {
+	Error ErrorDetail `json:"error"`
+}
+
+// ErrorDetail names the error code and a safe message.
+type ErrorDetail struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// fail writes err as an error body; internal errors are logged once here.
+func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := kc.AsError(err)
+	if e.Code == kc.EInternal {
+		x.log.Error("api request failed", "pattern", r.Pattern, "err", err)
+	}
+	body := ErrorBody{Error: ErrorDetail{Code: e.Code, Message: locale.T(locale.Default, e.Key, e.Args...)}}
+	for _, fe := range kc.FieldErrors(err) {
+		if body.Error.Fields == nil {
+			body.Error.Fields = map[string]string{}
+		}
+		body.Error.Fields[fe.Field] = locale.T(locale.Default, fe.Key, fe.Args...)
+	}
+	writeJSON(w, statusOf(e.Code), body)
+}
+
+// statusOf maps a kc error code to the HTTP status of the API.
+func statusOf(code string) int {
+	switch code {
+	case kc.EInvalid:
+		return http.StatusUnprocessableEntity
+	case kc.ENotFound:
+		return http.StatusNotFound
+	case kc.EConflict:
+		return http.StatusConflict
+	case kc.EForbidden:
+		return http.StatusForbidden
+	case kc.EUnauthenticated:
+		return http.StatusUnauthorized
+	case kc.ERateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}

@@ -1,0 +1,4 @@
+package api
+
+// STUB: replaced by the web shell work.
+func (x *API) establishmentRoutes() {}

@@ -1,0 +1,107 @@
+package kc
+
+// Content areas of NĐ 45/2012 Art. 4 (CA1…CA9) and those added by
+// NĐ 235/2025 (digital transformation, sustainable production, artisans).
+// The catalogue itself is data in the content_area table.
+const (
+	ContentTraining      = "CA1"
+	ContentCapacity      = "CA2"
+	ContentDemoTech      = "CA3"
+	ContentProducts      = "CA4"
+	ContentConsulting    = "CA5"
+	ContentOutreach      = "CA6"
+	ContentClusters      = "CA7"
+	ContentInternational = "CA8"
+	ContentManagement    = "CA9"
+)
+
+// Funding sources of a project.
+const (
+	SourceNational    = "national"
+	SourceProvincial  = "provincial"
+	SourceDistrict    = "district"
+	SourceCommune     = "commune"
+	SourceCounterpart = "counterpart"
+	SourceOther       = "other"
+)
+
+// FundingSources lists the sources in display order.
+var FundingSources = []string{SourceNational, SourceProvincial, SourceDistrict, SourceCommune, SourceCounterpart, SourceOther}
+
+// Project states (DESIGN §3, domain §4.2).
+const (
+	StateDraft       = "draft"
+	StateRegistered  = "registered"
+	StateAppraised   = "appraised"
+	StateApproved    = "approved"
+	StateInProgress  = "in_progress"
+	StateAccepted    = "accepted"
+	StateSettled     = "settled"
+	StateClosed      = "closed"
+	StateRejected    = "rejected"
+	StateWithdrawn   = "withdrawn"
+	StateStopped     = "stopped"
+	StateCarriedOver = "carried_over"
+)
+
+// Project is a khuyến công project (đề án). CommuneID is the unit as it was
+// when the project was registered; SchemeID pins the scheme version.
+type Project struct {
+	ID              int64
+	Code            string
+	Title           string
+	Year            int
+	Level           string // national | local
+	SchemeID        int64
+	ContentArea     string
+	ImplementingOrg string
+	CommuneID       int64
+	State           string
+	RegisteredOn    Date
+	DecidedOn       Date
+	DecisionNo      string
+	AcceptedOn      Date
+	SettledOn       Date
+	Demo            bool
+	Funding         []Funding
+}
+
+// Funding is one funding line of a project, per source, in đồng.
+type Funding struct {
+	Source   string
+	Planned  int64
+	Approved int64
+	Advanced int64
+	Settled  int64
+}
+
+// Scheme is a support scheme (nội dung / mức hỗ trợ) valid over a period.
+// RateBP and UpliftBP are basis points; Cap is đồng (0 = not set, needs review).
+type Scheme struct {
+	ID               int64
+	Code             string
+	Level            string // national | provincial | commune
+	ContentArea      string
+	Name             string
+	LegalBasis       string
+	EffectiveFrom    Date
+	EffectiveTo      Date
+	RateBP           int
+	Cap              int64
+	UpliftBP         int
+	CounterpartMinBP int
+	Confirmed        bool
+}
+
+// OutreachSession is one outreach activity (buổi tuyên truyền).
+type OutreachSession struct {
+	ID        int64
+	Kind      string
+	CommuneID int64
+	Village   string
+	HeldOn    Date
+	Attendees int
+	Cost      int64
+	Language  string
+	Demo      bool
+}
