@@ -25,19 +25,49 @@ type Options struct {
 type API struct {
 	app *app.App
 	log *slog.Logger
-	mux *http.ServeMux
+	mux *routeMux
 }
+
+// routeMux is a ServeMux that remembers every pattern registered through
+// Handle or HandleFunc, so a test can compare the routes with the OpenAPI
+// document in both directions.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Handle registers h for pattern and records the pattern.
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// HandleFunc registers h for pattern and records the pattern.
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.Handle(pattern, http.HandlerFunc(h))
+}
+
+// handle registers an API route; every route goes through here or through
+// x.mux.Handle/HandleFunc, which record it.
+func (x *API) handle(pattern string, h http.HandlerFunc) { x.mux.Handle(pattern, h) }
+
+// Patterns returns the registered route patterns ("GET /api/v1/me", …) in
+// registration order, without the catch-all.
+func (x *API) Patterns() []string { return append([]string(nil), x.mux.patterns...) }
 
 // New builds the API and registers its routes.
 func New(a *app.App, opts Options) *API {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	x := &API{app: a, log: opts.Log, mux: http.NewServeMux()}
+	x := &API{app: a, log: opts.Log, mux: &routeMux{ServeMux: http.NewServeMux()}}
 	x.authRoutes()
 	x.unitRoutes()
 	x.establishmentRoutes()
-	x.mux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
+	x.openAPIRoutes()
+	// The catch-all answers unknown API paths with a JSON 404; it is not
+	// an API route, so it bypasses the recording.
+	x.mux.ServeMux.HandleFunc("/api/v1/", func(w http.ResponseWriter, r *http.Request) {
 		x.fail(w, r, kc.Errorf(kc.ENotFound, "error.not_found"))
 	})
 	return x
@@ -81,6 +111,13 @@ func (x *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 		body.Error.Fields[fe.Field] = locale.T(locale.Default, fe.Key, fe.Args...)
 	}
 	writeJSON(w, statusOf(e.Code), body)
+}
+
+// badRequest answers a malformed request (unparsable JSON, wrong types)
+// with 400 and the "invalid" code.
+func (x *API) badRequest(w http.ResponseWriter, r *http.Request, err error) {
+	x.log.Debug("api bad request", "pattern", r.Pattern, "err", err)
+	writeJSON(w, http.StatusBadRequest, ErrorBody{Error: ErrorDetail{Code: kc.EInvalid, Message: locale.T(locale.Default, "error.bad_request")}})
 }
 
 // statusOf maps a kc error code to the HTTP status of the API.

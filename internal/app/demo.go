@@ -1,6 +1,14 @@
 package app
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"khuyencong/internal/demo"
+	"khuyencong/internal/kc"
+	"khuyencong/internal/store"
+)
 
 // DemoAccount is one demo login, printed by serve --demo.
 type DemoAccount struct {
@@ -9,8 +17,138 @@ type DemoAccount struct {
 	Password string
 }
 
-// EnsureDemo loads the demo dataset into an empty database and returns the
-// demo accounts. STUB: replaced by the demo work.
+// demoMarker is the setting that records that the demo dataset was loaded.
+const demoMarker = "demo_loaded"
+
+// DemoSeed is the seed of the district demo loaded by EnsureDemo.
+const DemoSeed = 1
+
+// demoAccount describes one demo login and where it works: a province or
+// commune code valid on the reform date, or nothing for administrators.
+type demoAccount struct {
+	role     kc.Role
+	username string
+	password string
+	display  string
+	scope    string
+}
+
+// demoAccounts are the fixed demo logins, one per role plus a second
+// commune officer (for scope checks). The passwords are deliberately
+// recognisable as demo passwords.
+var demoAccounts = []demoAccount{
+	{kc.RoleAdmin, "quantri", "demo-admin-2026", "Quản trị (dữ liệu mẫu)", ""},
+	{kc.RoleProvinceOfficer, "canbo.tinh", "demo-province-2026", "Cán bộ Sở Công Thương (dữ liệu mẫu)", "44"},
+	{kc.RoleCommuneOfficer, "canbo.dakrong", "demo-commune-2026", "Cán bộ xã Đakrông (dữ liệu mẫu)", "19564"},
+	{kc.RoleCommuneOfficer, "canbo.lalay", "demo-lalay-2026", "Cán bộ xã La Lay (dữ liệu mẫu)", "19594"},
+	{kc.RoleCouncilMember, "hoidong", "demo-council-2026", "Thành viên hội đồng (dữ liệu mẫu)", "44"},
+	{kc.RoleViewer, "nguoixem", "demo-viewer-2026", "Người xem (dữ liệu mẫu)", "44"},
+}
+
+// DemoAccounts returns the demo logins.
+func DemoAccounts() []DemoAccount {
+	out := make([]DemoAccount, len(demoAccounts))
+	for i, d := range demoAccounts {
+		out[i] = DemoAccount{Role: string(d.role), Username: d.username, Password: d.password}
+	}
+	return out
+}
+
+// today is the current day in Vietnam by the app's clock.
+func (a *App) today() kc.Date { return a.unitToday() }
+
+// EnsureDemo loads the district demo dataset (DESIGN §6) and creates the
+// demo accounts when the database holds no establishments and no demo
+// marker; once the demo is loaded it just returns the accounts. A database
+// with real establishments is left alone and gets no demo accounts.
 func (a *App) EnsureDemo(ctx context.Context) ([]DemoAccount, error) {
-	return nil, errStub
+	loaded, n, err := a.demoState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if loaded {
+		return DemoAccounts(), nil
+	}
+	if n > 0 {
+		a.Log.Warn("demo: the database already holds establishments; demo data not loaded", "establishments", n)
+		return nil, nil
+	}
+	if _, err := a.GenerateScale(ctx, demo.ScaleDistrict, DemoSeed, nil); err != nil {
+		return nil, err
+	}
+	return DemoAccounts(), nil
+}
+
+// demoState reports whether the demo marker is set and how many
+// establishments the database holds.
+func (a *App) demoState(ctx context.Context) (bool, int64, error) {
+	var loaded bool
+	err := a.Store.View(ctx, func(tx *store.Tx) error {
+		v, err := tx.Setting(ctx, demoMarker)
+		switch kc.ErrorCode(err) {
+		case "":
+			loaded = v != ""
+		case kc.ENotFound:
+		default:
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return false, 0, err
+	}
+	n, err := a.Store.CountEstablishments(ctx)
+	return loaded, n, err
+}
+
+// ensureDemoAccounts creates the demo logins that do not exist yet.
+func (a *App) ensureDemoAccounts(ctx context.Context) error {
+	for _, d := range demoAccounts {
+		in := NewUser{Username: d.username, DisplayName: d.display, Password: d.password, Role: d.role}
+		if d.scope != "" {
+			u, err := a.Store.FindUnit(ctx, d.scope, kc.ReformDate)
+			if err != nil {
+				return fmt.Errorf("app: demo account %s scope %s: %w", d.username, d.scope, err)
+			}
+			in.ScopeUnitIDs = []int64{u.ID}
+		}
+		if _, err := a.CreateUser(ctx, in); err != nil && kc.ErrorCode(err) != kc.EConflict {
+			return fmt.Errorf("app: demo account %s: %w", d.username, err)
+		}
+	}
+	return nil
+}
+
+// districtUnits looks up the units of the district demo: the communes in
+// force and the thirteen former communes on the eve of the reform.
+func (a *App) districtUnits(ctx context.Context) (demo.DistrictUnits, error) {
+	u := demo.DistrictUnits{Current: map[string]int64{}, Former: map[string]int64{}}
+	var missing []string
+	for _, code := range demo.DistrictCurrentCodes {
+		unit, err := a.Store.FindUnit(ctx, code, kc.ReformDate)
+		if err != nil {
+			if kc.ErrorCode(err) != kc.ENotFound {
+				return u, err
+			}
+			missing = append(missing, code)
+			continue
+		}
+		u.Current[code] = unit.ID
+	}
+	eve := kc.ReformDate.AddDays(-1)
+	for _, code := range []string{"19555", "19558", "19561", "19564", "19567", "19570", "19576", "19579", "19582", "19585", "19588", "19591", "19594"} {
+		unit, err := a.Store.FindUnit(ctx, code, eve)
+		if err != nil {
+			if kc.ErrorCode(err) != kc.ENotFound {
+				return u, err
+			}
+			missing = append(missing, code+"@"+eve.String())
+			continue
+		}
+		u.Former[code] = unit.ID
+	}
+	if len(missing) > 0 {
+		return u, kc.Errorf(kc.EInvalid, "demo.units_missing", strings.Join(missing, ", "))
+	}
+	return u, nil
 }

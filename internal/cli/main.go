@@ -22,6 +22,7 @@ import (
 // Ready (which receives the server's URL once it listens).
 type Main struct {
 	Stdout, Stderr io.Writer
+	Stdin          io.Reader // passwords for user add/passwd; nil means os.Stdin
 	Getenv         config.Getenv
 	// Ready, when set, receives the base URL once serve is listening.
 	Ready chan<- string
@@ -85,14 +86,14 @@ func Message(err error) string {
 	if _, ok := errors.AsType[*kc.Error](err); ok {
 		e := kc.AsError(err)
 		msg := locale.T(locale.Default, e.Key, e.Args...)
-		if fes := kc.FieldErrors(err); len(fes) > 0 {
+		if e.Field != "" {
+			msg = e.Field + ": " + msg
+		} else if fes := kc.FieldErrors(err); len(fes) > 0 {
 			var parts []string
 			for _, fe := range fes {
 				parts = append(parts, fe.Field+": "+locale.T(locale.Default, fe.Key, fe.Args...))
 			}
 			msg += " " + strings.Join(parts, "; ")
-		} else if e.Field != "" {
-			msg = e.Field + ": " + msg
 		}
 		if e.Code == kc.EInternal && e.Err != nil {
 			msg += " (" + e.Err.Error() + ")"
@@ -118,6 +119,7 @@ func (m *Main) rootCmd() *cobra.Command {
 		m.userCmd(),
 		m.auditCmd(),
 		m.demoCmd(),
+		m.benchCmd(),
 	)
 	return root
 }

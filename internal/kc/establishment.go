@@ -59,8 +59,9 @@ type Establishment struct {
 	Artisan             string // none | folk | meritorious
 	MainProducts        string
 	Notes               string
-	Demo                bool // part of the fictional demo dataset
-	TradeIDs            []int64
+	Demo                bool    // part of the fictional demo dataset
+	TradeIDs            []int64 // the first is the primary trade
+	Version             int     // optimistic-locking version, raised by every update
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 }
@@ -72,9 +73,9 @@ type EstablishmentFact struct {
 	Workers               int
 	WomenWorkers          int
 	EthnicMinorityWorkers int
-	Revenue               int64 // đồng
-	Capital               int64 // đồng
-	AvgIncome             int64 // đồng per worker per month
+	Revenue               int64  // đồng
+	Capital               int64  // đồng
+	AvgIncome             int64  // đồng per worker per month
 	Source                string // survey | import | follow_up | demo
 }
 
@@ -90,7 +91,10 @@ type EstablishmentFilter struct {
 }
 
 // EstablishmentUpdate carries the editable fields; nil means unchanged.
+// Version, when not zero, is the version the caller read: the update fails
+// with EConflict if someone changed the establishment since.
 type EstablishmentUpdate struct {
+	Version      int
 	Name         *string
 	Village      *string
 	Kind         *string

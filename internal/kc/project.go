@@ -1,5 +1,7 @@
 package kc
 
+import "time"
+
 // Content areas of NĐ 45/2012 Art. 4 (CA1…CA9) and those added by
 // NĐ 235/2025 (digital transformation, sustainable production, artisans).
 // The catalogue itself is data in the content_area table.
@@ -63,7 +65,28 @@ type Project struct {
 	AcceptedOn      Date
 	SettledOn       Date
 	Demo            bool
+	RejectReason    string
 	Funding         []Funding
+	Beneficiaries   []int64 // establishment ids
+	Outputs         []Output
+	Events          []ProjectEvent
+}
+
+// Output is one recorded result of a project (kết quả), e.g. trainees,
+// trainees_employed, machines, lines, models, brands, jobs.
+type Output struct {
+	Kind  string
+	Value int64
+}
+
+// ProjectEvent is one state transition of a project.
+type ProjectEvent struct {
+	From        string
+	To          string
+	At          time.Time
+	ActorID     int64 // 0 = system
+	Note        string
+	DocumentRef string
 }
 
 // Funding is one funding line of a project, per source, in đồng.
@@ -103,5 +126,9 @@ type OutreachSession struct {
 	Attendees int
 	Cost      int64
 	Language  string
-	Demo      bool
+	Staff     string
+	// Interpreter reports whether an interpreter for an ethnic-minority
+	// language took part.
+	Interpreter bool
+	Demo        bool
 }

@@ -142,7 +142,8 @@ func pingRetry(ctx context.Context, db *sql.DB) error {
 	return db.PingContext(ctx)
 }
 
-// rootCause returns the innermost error message, short enough for one line.
+// rootCause returns the first line of the innermost error message, short
+// enough for a one-line report.
 func rootCause(err error) string {
 	for {
 		u := errors.Unwrap(err)
@@ -151,7 +152,7 @@ func rootCause(err error) string {
 		}
 		err = u
 	}
-	msg := err.Error()
+	msg, _, _ := strings.Cut(err.Error(), "\n")
 	if len(msg) > 160 {
 		msg = msg[:160] + "…"
 	}

@@ -1,4 +1,146 @@
 package web
 
-// STUB: replaced by the web shell work.
-func (s *Server) dashboardRoutes() {}
+import (
+	"net/http"
+	"strings"
+
+	"khuyencong/internal/app"
+	"khuyencong/internal/kc"
+	"khuyencong/internal/locale"
+)
+
+func (s *Server) dashboardRoutes() {
+	s.mux.HandleFunc("GET /{$}", s.requireUser(s.showDashboard))
+	for _, m := range soonModules {
+		s.mux.HandleFunc("GET /"+m, s.requireUser(s.showSoon(m)))
+	}
+	s.mux.HandleFunc("POST /lang", s.setLang)
+}
+
+// soonModules are the modules whose screens come in later releases; their
+// navigation entries lead to a page that says so.
+var soonModules = []string{"schemes", "projects", "plans", "outreach", "reports", "admin"}
+
+// dashboardView is the data of the dashboard page.
+type dashboardView struct {
+	app.Dashboard
+	FundingTotal int64
+}
+
+// showDashboard shows the counts for the caller's scope.
+func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
+	d, err := s.app.Dashboard(r.Context())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := dashboardView{Dashboard: d}
+	for _, f := range d.Funding {
+		v.FundingTotal += f.Amount
+	}
+	lang := s.lang(r)
+	p := s.page(r, locale.T(lang, "nav.dashboard"), "dashboard", v)
+	if d.ScopeName != "" && p.Principal != nil && !p.Principal.All {
+		p.Scope = d.ScopeName
+	}
+	s.render(w, r, http.StatusOK, "dashboard", p)
+}
+
+// soonView is the data of the "coming in a later release" page.
+type soonView struct {
+	Module string // the navigation key suffix, e.g. "projects"
+}
+
+// showSoon answers a module that is not built yet with a page saying so.
+// Administration is for administrators only.
+func (s *Server) showSoon(module string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p := app.PrincipalFrom(r.Context())
+		if p == nil {
+			s.fail(w, r, kc.Errorf(kc.EUnauthenticated, "error.unauthenticated"))
+			return
+		}
+		if module == "admin" && !p.IsAdmin() {
+			s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+			return
+		}
+		lang := s.lang(r)
+		page := s.page(r, locale.T(lang, "nav."+module), module, soonView{Module: module})
+		s.render(w, r, http.StatusOK, "soon", page)
+	}
+}
+
+// setLang stores the chosen UI language in a cookie and returns to the
+// page the switch was on.
+func (s *Server) setLang(w http.ResponseWriter, r *http.Request) {
+	lang := locale.Supported(r.PostFormValue("lang"))
+	http.SetCookie(w, &http.Cookie{
+		Name:     "lang",
+		Value:    lang,
+		Path:     "/",
+		MaxAge:   365 * 24 * 3600,
+		HttpOnly: true,
+		Secure:   s.opts.SecureCookies,
+		SameSite: http.SameSiteLaxMode,
+	})
+	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// localPath returns next when it is a path on this site, else "/", so the
+// language switch cannot be used as an open redirect.
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// scopeInfo returns the name of the caller's scope for the header ("Tỉnh
+// Quảng Trị", "Xã Đakrông, Xã Tà Rụt") and whether demo data is loaded.
+// Administrators see the whole country.
+func (s *Server) scopeInfo(r *http.Request, p *app.Principal) (string, bool) {
+	if p == nil {
+		return "", false
+	}
+	lang := s.lang(r)
+	if p.All {
+		return locale.T(lang, "shell.scope_all"), false
+	}
+	names := s.unitNames(r.Context(), p.Units)
+	parts := make([]string, 0, len(p.Units))
+	for _, id := range p.Units {
+		if n, ok := names[id]; ok {
+			parts = append(parts, n)
+		}
+	}
+	if len(parts) == 0 {
+		return locale.T(lang, "role."+string(p.User.Role)), false
+	}
+	return strings.Join(parts, ", "), false
+}
+
+// navItem is one entry of the main navigation.
+type navItem struct {
+	Section string // compared with Page.Section to mark the current entry
+	Href    string
+	Key     string // locale key of the label
+}
+
+// navItems returns the navigation for p: every module, and administration
+// for administrators only.
+func navItems(p *app.Principal) []navItem {
+	items := []navItem{
+		{"dashboard", "/", "nav.dashboard"},
+		{"establishments", "/establishments", "nav.establishments"},
+		{"schemes", "/schemes", "nav.schemes"},
+		{"projects", "/projects", "nav.projects"},
+		{"plans", "/plans", "nav.plans"},
+		{"outreach", "/outreach", "nav.outreach"},
+		{"reports", "/reports", "nav.reports"},
+		{"units", "/units", "nav.units"},
+	}
+	if p != nil && p.IsAdmin() {
+		items = append(items, navItem{"admin", "/admin", "nav.admin"})
+	}
+	return items
+}

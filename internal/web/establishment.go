@@ -1,4 +1,276 @@
 package web
 
-// STUB: replaced by the web shell work.
-func (s *Server) establishmentRoutes() {}
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"khuyencong/internal/app"
+	"khuyencong/internal/kc"
+	"khuyencong/internal/locale"
+	"khuyencong/internal/vi"
+)
+
+func (s *Server) establishmentRoutes() {
+	s.mux.HandleFunc("GET /establishments", s.requireUser(s.listEstablishments))
+	s.mux.HandleFunc("GET /establishments/{id}", s.requireUser(s.showEstablishment))
+	s.mux.HandleFunc("GET /establishments/{id}/edit", s.requireUser(s.editEstablishment))
+	s.mux.HandleFunc("POST /establishments/{id}", s.requireUser(s.updateEstablishment))
+}
+
+// establishmentsPerPage is the page size of the establishment list.
+const establishmentsPerPage = 50
+
+// establishmentRow is one line of the establishment list.
+type establishmentRow struct {
+	ID      int64
+	Name    string
+	Commune string
+	Village string
+	Kind    string
+}
+
+// establishmentList is the data of the list page.
+type establishmentList struct {
+	Query string
+	Total int
+	Rows  []establishmentRow
+	Pager pagerView
+}
+
+// pagerView is the data of the "pager" partial.
+type pagerView struct {
+	Lang             string
+	Page, Pages      int
+	PrevURL, NextURL string
+}
+
+// newPager computes the pages of total items, page being 1-based; base
+// holds the other query parameters to keep.
+func newPager(lang string, page, perPage, total int, base url.Values, path string) pagerView {
+	pages := (total + perPage - 1) / perPage
+	pv := pagerView{Lang: lang, Page: page, Pages: pages}
+	link := func(n int) string {
+		q := url.Values{}
+		for k, v := range base {
+			q[k] = v
+		}
+		if n > 1 {
+			q.Set("page", strconv.Itoa(n))
+		} else {
+			q.Del("page")
+		}
+		if len(q) == 0 {
+			return path
+		}
+		return path + "?" + q.Encode()
+	}
+	if page > 1 {
+		pv.PrevURL = link(page - 1)
+	}
+	if page < pages {
+		pv.NextURL = link(page + 1)
+	}
+	return pv
+}
+
+// listEstablishments lists the establishments in the caller's scope with a
+// name search and paging.
+func (s *Server) listEstablishments(w http.ResponseWriter, r *http.Request) {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	if page < 1 {
+		page = 1
+	}
+	f := kc.EstablishmentFilter{Query: vi.NFC(q), Limit: establishmentsPerPage, Offset: (page - 1) * establishmentsPerPage}
+	list, total, err := s.app.ListEstablishments(r.Context(), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ids := make([]int64, 0, len(list))
+	for _, e := range list {
+		ids = append(ids, e.CommuneID)
+	}
+	names := s.unitNames(r.Context(), ids)
+	lang := s.lang(r)
+	v := establishmentList{Query: q, Total: total}
+	for _, e := range list {
+		v.Rows = append(v.Rows, establishmentRow{ID: e.ID, Name: e.Name, Commune: names[e.CommuneID], Village: e.Village, Kind: e.Kind})
+	}
+	base := url.Values{}
+	if q != "" {
+		base.Set("q", q)
+	}
+	v.Pager = newPager(lang, page, establishmentsPerPage, total, base, "/establishments")
+	s.render(w, r, http.StatusOK, "establishments", s.page(r, locale.T(lang, "est.title"), "establishments", v))
+}
+
+// establishmentView is the data of the detail page.
+type establishmentView struct {
+	kc.Establishment
+	Commune string
+	CanEdit bool
+}
+
+// pathID parses the {id} wildcard; a malformed id is "not found".
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, kc.Errorf(kc.ENotFound, "error.not_found")
+	}
+	return id, nil
+}
+
+// showEstablishment shows one establishment; outside the caller's scope the
+// app answers ENotFound and the page is a 404.
+func (s *Server) showEstablishment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := s.app.GetEstablishment(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := app.PrincipalFrom(r.Context())
+	v := establishmentView{Establishment: e, Commune: s.unitNames(r.Context(), []int64{e.CommuneID})[e.CommuneID], CanEdit: p != nil && p.CanWrite()}
+	page := s.page(r, e.Name, "establishments", v)
+	if r.URL.Query().Get("saved") == "1" {
+		page.Flash = locale.T(page.Lang, "est.saved")
+	}
+	s.render(w, r, http.StatusOK, "establishment", page)
+}
+
+// establishmentForm is the data of the edit form: the submitted values,
+// kept after an error.
+type establishmentForm struct {
+	ID           int64
+	Version      int    // the version read, for optimistic locking
+	Original     string // the stored name, for the breadcrumb
+	Name         string
+	Village      string
+	MainProducts string
+	Notes        string
+}
+
+// editEstablishment shows the edit form. Out of scope is 404 (checked
+// first, so it reveals nothing); a read-only role is 403.
+func (s *Server) editEstablishment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := s.app.GetEstablishment(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
+		s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+		return
+	}
+	f := establishmentForm{ID: e.ID, Version: e.Version, Original: e.Name, Name: e.Name, Village: e.Village, MainProducts: e.MainProducts, Notes: e.Notes}
+	lang := s.lang(r)
+	s.render(w, r, http.StatusOK, "establishment_edit", s.page(r, locale.T(lang, "est.edit")+" · "+e.Name, "establishments", f))
+}
+
+// updateEstablishment saves the edit form. Out of scope is 404 and a
+// read-only role 403, before any validation; field errors re-render the
+// form with the submitted values and a message next to each field.
+func (s *Server) updateEstablishment(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	e, err := s.app.GetEstablishment(r.Context(), id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
+		s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+		return
+	}
+	version, _ := strconv.Atoi(r.PostForm.Get("version"))
+	f := establishmentForm{
+		ID:           id,
+		Version:      version,
+		Original:     e.Name,
+		Name:         strings.TrimSpace(vi.NFC(r.PostForm.Get("name"))),
+		Village:      strings.TrimSpace(vi.NFC(r.PostForm.Get("village"))),
+		MainProducts: strings.TrimSpace(vi.NFC(r.PostForm.Get("main_products"))),
+		Notes:        strings.TrimSpace(vi.NFC(r.PostForm.Get("notes"))),
+	}
+	lang := s.lang(r)
+	errs := map[string]string{}
+	if f.Name == "" {
+		errs["name"] = locale.T(lang, "est.error.name_required")
+	}
+	if len(errs) == 0 {
+		upd := kc.EstablishmentUpdate{Version: f.Version, Name: &f.Name, Village: &f.Village, MainProducts: &f.MainProducts, Notes: &f.Notes}
+		_, err = s.app.UpdateEstablishment(r.Context(), id, upd)
+		if err == nil {
+			http.Redirect(w, r, "/establishments/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
+			return
+		}
+		fes := kc.FieldErrors(err)
+		if len(fes) == 0 {
+			s.fail(w, r, err)
+			return
+		}
+		for _, fe := range fes {
+			errs[formField(fe.Field)] = locale.T(lang, fe.Key, fe.Args...)
+		}
+	}
+	p := s.page(r, locale.T(lang, "est.edit")+" · "+e.Name, "establishments", f)
+	p.Errors = errs
+	s.render(w, r, http.StatusUnprocessableEntity, "establishment_edit", p)
+}
+
+// formField maps an app field name to the form's input name.
+func formField(field string) string {
+	switch strings.ToLower(field) {
+	case "mainproducts", "main_products":
+		return "main_products"
+	}
+	return strings.ToLower(field)
+}
+
+// unitNames returns the display names ("Xã Đakrông") of the units with
+// the given ids. Unit rows are reference data whose names never change for
+// an id (a renamed unit is a new row), so the names are cached for the
+// life of the server. An id that cannot be read is left out.
+func (s *Server) unitNames(ctx context.Context, ids []int64) map[int64]string {
+	out := make(map[int64]string, len(ids))
+	for _, id := range ids {
+		if id == 0 {
+			continue
+		}
+		if _, done := out[id]; done {
+			continue
+		}
+		if v, ok := s.unitNameCache.Load(id); ok {
+			out[id] = v.(string)
+			continue
+		}
+		d, err := s.app.UnitDetail(ctx, id)
+		if err != nil {
+			s.log.Warn("unit name", "unit", id, "err", err)
+			continue
+		}
+		s.unitNameCache.Store(id, d.Unit.Name)
+		out[id] = d.Unit.Name
+	}
+	return out
+}

@@ -55,6 +55,13 @@ type Page struct {
 	Data      any
 	Partial   bool // htmx request: render the content block only
 	Now       time.Time
+	// Path is the request URI, used as the return address of the
+	// language switch.
+	Path string
+	// Scope names the area the user works in (shown in the header).
+	Scope string
+	// Demo marks a database holding the fictional demo dataset.
+	Demo bool
 }
 
 // T translates a catalog key in the page's language.
@@ -62,15 +69,26 @@ func (p Page) T(key string, args ...any) string { return locale.T(p.Lang, key, a
 
 // page returns the common page data for r.
 func (s *Server) page(r *http.Request, title, section string, data any) Page {
-	return Page{
+	p := Page{
 		Lang:      s.lang(r),
 		Title:     title,
 		Section:   section,
 		Principal: app.PrincipalFrom(r.Context()),
 		Data:      data,
-		Partial:   r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true",
+		Partial:   partialRequest(r),
 		Now:       s.app.Now(),
+		Path:      r.URL.RequestURI(),
 	}
+	p.Scope, p.Demo = s.scopeInfo(r, p.Principal)
+	return p
+}
+
+// partialRequest reports whether r is an htmx request for a fragment. A
+// boosted link and a history restore (htmx keeps no history cache here,
+// so it refetches the page) need the whole page.
+func partialRequest(r *http.Request) bool {
+	return r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Boosted") != "true" &&
+		r.Header.Get("HX-History-Restore-Request") != "true"
 }
 
 // lang picks the UI language: the "lang" cookie when set, else Vietnamese.
@@ -99,6 +117,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Add("Vary", "HX-Request")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
@@ -106,14 +125,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 // funcs are the template functions.
 func (s *Server) funcs() template.FuncMap {
 	return template.FuncMap{
-		"t":       func(lang, key string, args ...any) string { return locale.T(lang, key, args...) },
-		"asset":   func(name string) string { return s.assets.url(name) },
-		"vnd":     vi.FormatVND,
-		"num":     func(n any) string { return vi.FormatNumber(toInt64(n)) },
-		"date":    vi.FormatDate,
-		"day":     func(d kc.Date) string { return vi.FormatDay(d.Time()) },
+		"t":        func(lang, key string, args ...any) string { return locale.T(lang, key, args...) },
+		"asset":    func(name string) string { return s.assets.url(name) },
+		"vnd":      vi.FormatVND,
+		"num":      func(n any) string { return vi.FormatNumber(toInt64(n)) },
+		"date":     vi.FormatDate,
+		"day":      func(d kc.Date) string { return vi.FormatDay(d.Time()) },
 		"datetime": vi.FormatDateTime,
-		"role":    func(lang string, r kc.Role) string { return locale.T(lang, "role."+string(r)) },
+		"role":     func(lang string, r kc.Role) string { return locale.T(lang, "role."+string(r)) },
+		"kind":     func(lang, k string) string { return locale.T(lang, "kind."+k) },
+		"source":   func(lang, src string) string { return locale.T(lang, "dash.source."+src) },
+		"navItems": navItems,
 	}
 }
 

@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"sync"
 
 	"khuyencong/internal/app"
 
@@ -29,6 +30,8 @@ type Server struct {
 	sessions *scs.SessionManager
 	limits   *limiter
 	stop     chan struct{}
+	// unitNameCache maps unit ids to names (reference data, see unitNames).
+	unitNameCache sync.Map
 }
 
 // New builds the server: parses every template (panicking on a template

@@ -1,0 +1,231 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"khuyencong/internal/app"
+	"khuyencong/internal/store/storetest"
+)
+
+// openAPIDoc is the part of the document the route checks read.
+type openAPIDoc struct {
+	OpenAPI    string                                `json:"openapi"`
+	Paths      map[string]map[string]json.RawMessage `json:"paths"`
+	Components struct {
+		SecuritySchemes map[string]struct {
+			Type   string `json:"type"`
+			Scheme string `json:"scheme"`
+		} `json:"securitySchemes"`
+		Schemas map[string]json.RawMessage `json:"schemas"`
+	} `json:"components"`
+}
+
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+func loadDoc(t *testing.T) openAPIDoc {
+	t.Helper()
+	var doc openAPIDoc
+	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	return doc
+}
+
+// docRoutes returns "METHOD /path" for every operation in the document.
+func docRoutes(doc openAPIDoc) []string {
+	var out []string
+	for p, item := range doc.Paths {
+		for m := range item {
+			if slices.Contains(httpMethods, m) {
+				out = append(out, strings.ToUpper(m)+" "+p)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func newTestAPI(t *testing.T) *API {
+	t.Helper()
+	return New(app.New(storetest.OpenSQLite(t), nil), Options{})
+}
+
+// samplePath fills path wildcards with plausible values.
+func samplePath(p string) string {
+	return strings.NewReplacer("{id}", "1", "{code}", "19576").Replace(p)
+}
+
+func TestOpenAPIDocument(t *testing.T) {
+	doc := loadDoc(t)
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
+	}
+	if s := doc.Components.SecuritySchemes["bearer"]; s.Type != "http" || s.Scheme != "bearer" {
+		t.Errorf("bearer security scheme = %+v", s)
+	}
+	if _, ok := doc.Components.Schemas["Error"]; !ok {
+		t.Error("no Error schema")
+	}
+	// Every $ref points at something that exists.
+	var root any
+	json.Unmarshal(openAPIDocument, &root)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				if !resolves(root, ref) {
+					t.Errorf("dangling $ref %s", ref)
+				}
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(root)
+}
+
+func resolves(root any, ref string) bool {
+	if !strings.HasPrefix(ref, "#/") {
+		return false
+	}
+	cur := root
+	for _, part := range strings.Split(ref[2:], "/") {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return false
+		}
+		if cur, ok = m[part]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// TestOpenAPIRoutesRegistered checks that every operation in the document
+// is served by its own route: the mux resolves the request to exactly that
+// pattern (not the catch-all, not a 405).
+func TestOpenAPIRoutesRegistered(t *testing.T) {
+	x := newTestAPI(t)
+	for _, route := range docRoutes(loadDoc(t)) {
+		t.Run(route, func(t *testing.T) {
+			method, path, _ := strings.Cut(route, " ")
+			r := httptest.NewRequest(method, samplePath(path), nil)
+			_, pattern := x.mux.Handler(r)
+			if pattern != route {
+				t.Errorf("request %s %s resolves to pattern %q, want %q", method, samplePath(path), pattern, route)
+			}
+		})
+	}
+}
+
+// TestOpenAPIDocumentsEveryRoute checks the other direction: every pattern
+// registered on the API mux is an operation of the document.
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	x := newTestAPI(t)
+	documented := docRoutes(loadDoc(t))
+	if len(x.Patterns()) == 0 {
+		t.Fatal("no routes recorded")
+	}
+	for _, p := range x.Patterns() {
+		method, path, ok := strings.Cut(p, " ")
+		if !ok || !strings.HasPrefix(path, "/api/v1/") {
+			t.Errorf("route %q: API routes need a method and the /api/v1/ prefix", p)
+			continue
+		}
+		if !slices.Contains(documented, strings.ToUpper(method)+" "+path) {
+			t.Errorf("route %q is not in openapi.json", p)
+		}
+	}
+}
+
+// TestOpenAPIServedWithoutToken fetches the document through the full API
+// handler (authentication included) without credentials.
+func TestOpenAPIServedWithoutToken(t *testing.T) {
+	x := newTestAPI(t)
+	rec := httptest.NewRecorder()
+	x.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, OpenAPIPath, nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s = %d, want 200", OpenAPIPath, rec.Code)
+	}
+	if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q", ct)
+	}
+	if rec.Body.String() != string(openAPIDocument) {
+		t.Error("served document differs from the embedded one")
+	}
+}
+
+// TestUnknownRouteIsJSON404 checks the catch-all answers with the error body.
+func TestUnknownRouteIsJSON404(t *testing.T) {
+	x := newTestAPI(t)
+	rec := httptest.NewRecorder()
+	x.mux.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/v1/no-such-thing", nil))
+	if rec.Code != http.StatusNotFound {
+		t.Fatalf("status = %d, want 404", rec.Code)
+	}
+	var body ErrorBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil || body.Error.Code != "not_found" {
+		t.Errorf("body = %s (%v)", rec.Body, err)
+	}
+}
+
+// TestOpenAPIRoutesAnswer requests every documented operation through the
+// full API handler with a valid token and well-formed input, and expects
+// success: no 404 from the catch-all, no 405, no error at all.
+func TestOpenAPIRoutesAnswer(t *testing.T) {
+	f := newScopeFixture(t, storetest.OpenSQLite(t))
+	// A second token of officer A, for the DELETE route to revoke.
+	status, body := f.call(t, userOfficerA, "POST", "/api/v1/tokens", `{"name":"để thu hồi"}`)
+	var created CreatedToken
+	if status != http.StatusCreated || json.Unmarshal(body, &created) != nil || created.ID == 0 {
+		t.Fatalf("create token: %d %s", status, body)
+	}
+	fill := strings.NewReplacer("{code}", "99001")
+	bodies := map[string]string{
+		"POST /api/v1/tokens":               `{"name":"tài liệu"}`,
+		"PATCH /api/v1/establishments/{id}": `{"notes":"kiểm tra tài liệu API"}`,
+	}
+	routes := docRoutes(loadDoc(t))
+	// Revoke last, so the token used for the requests stays valid.
+	slices.SortStableFunc(routes, func(a, b string) int {
+		return cmpBool(strings.HasPrefix(a, "DELETE"), strings.HasPrefix(b, "DELETE"))
+	})
+	for _, route := range routes {
+		t.Run(route, func(t *testing.T) {
+			method, path, _ := strings.Cut(route, " ")
+			p := fill.Replace(path)
+			if strings.HasPrefix(path, "/api/v1/tokens/") {
+				p = strings.Replace(p, "{id}", fmt.Sprint(created.ID), 1)
+			} else {
+				p = strings.Replace(p, "{id}", fmt.Sprint(f.estA.ID), 1)
+			}
+			status, body := f.call(t, userOfficerA, method, p, bodies[route])
+			if status < 200 || status > 299 {
+				t.Errorf("%s %s: %d %s", method, p, status, body)
+			}
+		})
+	}
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
+}
