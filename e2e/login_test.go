@@ -60,7 +60,9 @@ func demoAccounts(out string) map[string]account {
 		if len(f) < 2 {
 			continue
 		}
-		accs[f[0]] = account{role: f[0], username: f[1], password: strings.TrimSpace(pw)}
+		if _, dup := accs[f[0]]; !dup { // the first account of each role
+			accs[f[0]] = account{role: f[0], username: f[1], password: strings.TrimSpace(pw)}
+		}
 	}
 	return accs
 }
@@ -131,8 +133,9 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
-// within runs fn with a context limited to d (derived from a context that
-// has already started the browser).
+// within runs the action a with a time limit d, on a context derived from
+// one that has already started the browser (a timeout on the first Run
+// would stop the whole browser), and fails the test on error.
 func within[T any](t *testing.T, ctx context.Context, d time.Duration, a chromedp.Action[T]) T {
 	t.Helper()
 	c, cancel := context.WithTimeout(ctx, d)
@@ -214,6 +217,9 @@ func TestLoginDashboard(t *testing.T) {
 		t.Errorf("scope name %q, want the commune's name", scope)
 	}
 	t.Logf("dashboard: %d establishments, scope %q", n, scope)
+	if !within(t, ctx, wait, chromedp.Evaluate[bool](`document.getElementById("demo-badge") !== null`)) {
+		t.Error("the demo dataset is not labelled as demo data in the header")
+	}
 
 	// No resource was blocked by the CSP and htmx loaded.
 	if ok := within(t, ctx, wait, chromedp.Evaluate[bool](`typeof htmx === "object" && htmx.version.startsWith("2.0.11")`)); !ok {
@@ -226,12 +232,20 @@ func TestLoginDashboard(t *testing.T) {
 	if w := within(t, ctx, wait, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
 		t.Errorf("page is %d px wide at a 360 px viewport (horizontal scrolling)", w)
 	}
+	checkPhone(t, ctx)
 	within(t, ctx, wait, chromedp.EmulateViewport(1280, 900))
 
 	// The establishment list shows rows of the officer's commune only.
 	within(t, ctx, wait, chromedp.Navigate(base+"/establishments"))
 	within(t, ctx, wait, chromedp.WaitVisible(chromedp.CSS(`#establishments tbody tr`)))
 	shot(t, ctx, "/tmp/e2e-establishments.png")
+	within(t, ctx, wait, chromedp.EmulateViewport(360, 780))
+	checkPhone(t, ctx)
+	png := within(t, ctx, wait, chromedp.CaptureScreenshot()) // the first screen only: the list is long
+	if err := os.WriteFile("/tmp/e2e-establishments-360.png", png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	within(t, ctx, wait, chromedp.EmulateViewport(1280, 900))
 	rowsBefore := within(t, ctx, wait, chromedp.Evaluate[int](`document.querySelectorAll("#establishments tbody tr").length`))
 
 	// Typing in the search box filters the list through htmx, without a
@@ -273,4 +287,35 @@ func shot(t *testing.T, ctx context.Context, path string) {
 		t.Fatal(err)
 	}
 	fmt.Fprintln(os.Stderr, "screenshot:", path)
+}
+
+// phoneProblems lists, on the current page, controls smaller than 44 px in
+// either dimension that matters (height; width for icon-sized ones) and
+// visible text smaller than 16 px (DESIGN §7). Decorative (aria-hidden)
+// elements are exempt.
+const phoneProblems = `(() => {
+  const out = [];
+  const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== "hidden"; };
+  const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "") + " " + JSON.stringify((el.textContent || el.value || "").trim().slice(0, 30));
+  for (const el of document.querySelectorAll("button, .btn, input:not([type=hidden]), select, textarea, nav a, table a, .pager a, .crumbs a")) {
+    if (!visible(el) || el.closest("[aria-hidden=true]")) continue;
+    const r = el.getBoundingClientRect();
+    if (r.height < 44 || r.width < 44) out.push("target " + Math.round(r.width) + "x" + Math.round(r.height) + " " + name(el));
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || !visible(el) || el.closest("[aria-hidden=true], .visually-hidden, .skip")) continue;
+    const fs = parseFloat(getComputedStyle(el).fontSize);
+    if (fs < 16) out.push("text " + fs + "px " + name(el));
+  }
+  return [...new Set(out)];
+})()`
+
+// checkPhone fails the test for every phone-size problem on the page.
+func checkPhone(t *testing.T, ctx context.Context) {
+	t.Helper()
+	for _, p := range within(t, ctx, 30*time.Second, chromedp.Evaluate[[]string](phoneProblems)) {
+		t.Errorf("at 360 px: %s", p)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -96,7 +97,12 @@ func (x *API) listEstablishments(w http.ResponseWriter, r *http.Request) {
 		x.badRequest(w, r, err)
 		return
 	}
-	f := kc.EstablishmentFilter{Query: vi.NFC(strings.TrimSpace(r.URL.Query().Get("q"))), Kind: r.URL.Query().Get("kind"), Limit: limit, Offset: offset}
+	kind := r.URL.Query().Get("kind")
+	if kind != "" && !slices.Contains(kc.EstablishmentKinds, kind) {
+		x.badRequest(w, r, errors.New("unknown kind"))
+		return
+	}
+	f := kc.EstablishmentFilter{Query: vi.NFC(strings.TrimSpace(r.URL.Query().Get("q"))), Kind: kind, Limit: limit, Offset: offset}
 	list, total, err := x.app.ListEstablishments(r.Context(), f)
 	if err != nil {
 		x.fail(w, r, err)

@@ -213,7 +213,21 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 			}
 			status, body := f.call(t, userOfficerA, method, p, bodies[route])
 			if status < 200 || status > 299 {
-				t.Errorf("%s %s: %d %s", method, p, status, body)
+				t.Fatalf("%s %s: %d %s", method, p, status, body)
+			}
+			// The body carries every property the document says is required.
+			required := responseRequired(t, path, method, status)
+			if len(required) == 0 {
+				return
+			}
+			var got map[string]any
+			if err := json.Unmarshal(body, &got); err != nil {
+				t.Fatalf("body is not a JSON object: %s", body)
+			}
+			for _, k := range required {
+				if _, ok := got[k]; !ok {
+					t.Errorf("response lacks required property %q: %s", k, body)
+				}
 			}
 		})
 	}
@@ -229,3 +243,48 @@ func cmpBool(a, b bool) int {
 	}
 	return 1
 }
+
+// responseRequired returns the required top-level properties of the JSON
+// response the document gives for path, method and status (following $ref
+// and allOf).
+func responseRequired(t *testing.T, path, method string, status int) []string {
+	t.Helper()
+	var root map[string]any
+	json.Unmarshal(openAPIDocument, &root)
+	get := func(v any, keys ...string) any {
+		for _, k := range keys {
+			m, _ := v.(map[string]any)
+			v = m[k]
+		}
+		return v
+	}
+	var deref func(v any) any
+	deref = func(v any) any {
+		if ref, ok := get(v, "$ref").(string); ok {
+			parts := strings.Split(strings.TrimPrefix(ref, "#/"), "/")
+			return deref(get(root, parts...))
+		}
+		return v
+	}
+	resp := deref(get(root, "paths", path, strings.ToLower(method), "responses", fmt.Sprint(status)))
+	if resp == nil {
+		t.Errorf("status %d of %s %s is not documented", status, method, path)
+		return nil
+	}
+	schema := deref(get(resp, "content", "application/json", "schema"))
+	var out []string
+	var collect func(s any)
+	collect = func(s any) {
+		s = deref(s)
+		for _, r := range asSlice(get(s, "required")) {
+			out = append(out, r.(string))
+		}
+		for _, part := range asSlice(get(s, "allOf")) {
+			collect(part)
+		}
+	}
+	collect(schema)
+	return out
+}
+
+func asSlice(v any) []any { s, _ := v.([]any); return s }

@@ -2,9 +2,13 @@ package app
 
 import "context"
 
-// Bootstrap loads the reference data every installation needs (the
-// administrative units with their history) when it is missing. It is safe
-// to call on every start.
+// Bootstrap loads the reference data every installation needs when it is
+// missing: the administrative units with their history, then the catalogue
+// of trades, legal bases, content areas and scheme versions. It is safe to
+// call on every start.
 func (a *App) Bootstrap(ctx context.Context) error {
-	return a.EnsureUnits(ctx)
+	if err := a.EnsureUnits(ctx); err != nil {
+		return err
+	}
+	return a.EnsureReference(ctx)
 }

@@ -54,6 +54,17 @@ func DemoAccounts() []DemoAccount {
 	return out
 }
 
+// EnsureReference seeds the catalogue every installation needs (trades,
+// legal bases, content areas, scheme versions) where rows are missing;
+// existing rows, an administrator's corrections included, are kept.
+func (a *App) EnsureReference(ctx context.Context) error {
+	n, err := a.Store.EnsureReference(ctx, store.DefaultReference())
+	if err == nil && n > 0 {
+		a.Log.Info("reference data seeded", "rows", n)
+	}
+	return err
+}
+
 // today is the current day in Vietnam by the app's clock.
 func (a *App) today() kc.Date { return a.unitToday() }
 
@@ -77,6 +88,13 @@ func (a *App) EnsureDemo(ctx context.Context) ([]DemoAccount, error) {
 		return nil, err
 	}
 	return DemoAccounts(), nil
+}
+
+// DemoLoaded reports whether the fictional demo dataset is loaded, so the
+// screens can label it. Errors count as "not loaded".
+func (a *App) DemoLoaded(ctx context.Context) bool {
+	loaded, _, err := a.demoState(ctx)
+	return err == nil && loaded
 }
 
 // demoState reports whether the demo marker is set and how many

@@ -48,7 +48,7 @@ func (a *App) GenerateScale(ctx context.Context, scale string, seed int64, progr
 	if n > 0 {
 		return st, kc.Errorf(kc.EInvalid, "demo.not_empty", n, scale)
 	}
-	if _, err := a.Store.EnsureReference(ctx, store.DefaultReference()); err != nil {
+	if err := a.EnsureReference(ctx); err != nil {
 		return st, err
 	}
 	conv, err := a.newConverter(ctx)

@@ -83,7 +83,7 @@ func runConcurrent(ctx context.Context, name string, clients, requests int, fn f
 
 func (m *Main) benchDashboard(ctx context.Context, clients, requests int) error {
 	if clients < 1 || requests < 1 {
-		return fmt.Errorf("bench: --clients and --requests must be at least 1")
+		return kc.Errorf(kc.EInvalid, "bench.bad_flags")
 	}
 	a, closeApp, err := m.openApp(ctx)
 	if err != nil {
@@ -136,11 +136,11 @@ func (m *Main) benchDashboard(ctx context.Context, clients, requests int) error 
 			{"app.Dashboard", requests, func(ctx context.Context) error { _, err := a.Dashboard(ctx); return err }},
 			{"một câu SQL thô, cùng bảng tổng hợp", requests, func(ctx context.Context) error { _, err := a.DashboardRaw(ctx, false); return err }},
 			// Counting the establishment rows is slow by design; fewer calls.
-			{"một câu SQL thô, đếm thẳng bảng establishment", max(clients*2, requests/8), func(ctx context.Context) error { _, err := a.DashboardRaw(ctx, true); return err }},
+			{"một câu SQL thô, đếm thẳng bảng establishment", max(clients, requests/16), func(ctx context.Context) error { _, err := a.DashboardRaw(ctx, true); return err }},
 		}
 		for _, r := range runs {
 			// Warm the caches and the connection pools first.
-			if _, err := runConcurrent(pctx, r.name, clients, clients, r.fn); err != nil {
+			if _, err := runConcurrent(pctx, r.name, clients, min(clients, r.requests/4+1), r.fn); err != nil {
 				return err
 			}
 			res, err := runConcurrent(pctx, r.name, clients, r.requests, r.fn)

@@ -406,6 +406,13 @@ func (g *district) projects() {
 		{"19594", P{title: "Hỗ trợ máy dệt cho tổ dệt thổ cẩm", scheme: SchemeMachinery, area: kc.ContentDemoTech, org: "UBND xã La Lay", reg: d(2026, 10, 20), state: kc.StateDraft,
 			funding: f(comm, 45, cp, 50), beneficiaries: brocade[:1]}},
 	}
+	// Codes number the projects of a year in registration order.
+	slices.SortStableFunc(specs, func(a, b struct {
+		old string
+		P
+	}) int {
+		return a.reg.Time().Compare(b.reg.Time())
+	})
 	for _, s := range specs {
 		if s.reg.After(today) {
 			continue

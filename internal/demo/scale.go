@@ -191,14 +191,20 @@ var scaleSchemes = []schemeSpec{
 			return []kc.Output{{Kind: "trainees", Value: int64(n)}, {Kind: "trainees_employed", Value: int64(n * between(r, 50, 90) / 100)}}
 		}},
 	{SchemeDemoModel, kc.ContentDemoTech, "Mô hình trình diễn kỹ thuật tại %s", 6, 150, 900, [2]int{233, 300},
-		func(r *rand.Rand) []kc.Output { return []kc.Output{{Kind: "models", Value: 1}, {Kind: "jobs", Value: int64(between(r, 2, 15))}} }},
+		func(r *rand.Rand) []kc.Output {
+			return []kc.Output{{Kind: "models", Value: 1}, {Kind: "jobs", Value: int64(between(r, 2, 15))}}
+		}},
 	{SchemeBrand, kc.ContentProducts, "Xây dựng, đăng ký nhãn hiệu cho %s", 8, 15, 35, [2]int{100, 150},
 		func(r *rand.Rand) []kc.Output { return []kc.Output{{Kind: "brands", Value: 1}} }},
 	{SchemeFair, kc.ContentProducts, "Tham gia hội chợ, triển lãm: %s", 7, 10, 60, [2]int{0, 25},
-		func(r *rand.Rand) []kc.Output { return []kc.Output{{Kind: "fair_stands", Value: int64(between(r, 1, 3))}} }},
+		func(r *rand.Rand) []kc.Output {
+			return []kc.Output{{Kind: "fair_stands", Value: int64(between(r, 1, 3))}}
+		}},
 	{SchemeConsulting, kc.ContentConsulting, "Tư vấn quản lý sản xuất cho %s", 5, 10, 35, [2]int{100, 120}, nil},
 	{SchemeCapacity, kc.ContentCapacity, "Nâng cao năng lực quản lý cho %s", 4, 20, 100, [2]int{0, 0},
-		func(r *rand.Rand) []kc.Output { return []kc.Output{{Kind: "trainees", Value: int64(between(r, 10, 40))}} }},
+		func(r *rand.Rand) []kc.Output {
+			return []kc.Output{{Kind: "trainees", Value: int64(between(r, 10, 40))}}
+		}},
 	{SchemeCleanerProd, kc.ContentDemoTech, "Áp dụng sản xuất sạch hơn tại %s", 3, 50, 300, [2]int{150, 250}, nil},
 	{SchemeDigital, "CA10", "Chuyển đổi số cho %s", 3, 30, 150, [2]int{20, 60}, nil},
 }

@@ -3,7 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"khuyencong/internal/kc"
 )
@@ -40,15 +43,77 @@ func activeStatesSQL() string {
 	return "(" + strings.Join(q, ", ") + ")"
 }
 
-// historyCTE returns a recursive CTE "h(id)" of the communes in scope and
-// every former unit whose area went into them (followed through several
-// reorganisations), with its arguments starting at $start. Projects and
-// outreach sessions keep the unit valid on their day, so they are matched
-// against h.
-func historyCTE(start int, communeIDs []int64) (string, []any) {
-	in, args := inInts(start, communeIDs)
-	return `h(id) AS (SELECT id FROM unit WHERE id IN ` + in + `
-		UNION SELECT s.from_unit_id FROM unit_succession s JOIN h ON s.to_unit_id = h.id)`, args
+// intList writes ids as a parenthesised list of integer literals. Only for
+// ids that come from the database, never for raw user input.
+func intList(ids []int64) string {
+	if len(ids) == 0 {
+		return "(NULL)"
+	}
+	b := make([]byte, 0, len(ids)*7+2)
+	b = append(b, '(')
+	for i, id := range ids {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = strconv.AppendInt(b, id, 10)
+	}
+	return string(append(b, ')'))
+}
+
+// historyTTL is how long the former units of a scope are remembered.
+// Successions change only when an administrator reloads the units.
+const historyTTL = time.Minute
+
+type historyKey struct {
+	s     *Store
+	scope string
+}
+
+type historyEntry struct {
+	ids []int64
+	at  time.Time
+}
+
+// historyCache remembers the former units of recent scopes; it is cleared
+// when it grows past historyCacheMax entries.
+var (
+	historyMu    sync.Mutex
+	historyCache = map[historyKey]historyEntry{}
+)
+
+const historyCacheMax = 1024
+
+// historyUnits returns the communes in scope with every former unit whose
+// area went into them, from a short-lived cache or from the database.
+func (tx *Tx) historyUnits(ctx context.Context, communeIDs []int64) ([]int64, error) {
+	key := historyKey{tx.s, intList(communeIDs)}
+	now := time.Now()
+	historyMu.Lock()
+	e, ok := historyCache[key]
+	historyMu.Unlock()
+	if ok && now.Sub(e.at) < historyTTL {
+		return e.ids, nil
+	}
+	ids, err := tx.ids(ctx, "WITH RECURSIVE "+historyCTELiteral(communeIDs)+" SELECT id FROM h ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: dashboard scope: %w", err)
+	}
+	historyMu.Lock()
+	if len(historyCache) >= historyCacheMax {
+		clear(historyCache)
+	}
+	historyCache[key] = historyEntry{ids, now}
+	historyMu.Unlock()
+	return ids, nil
+}
+
+// historyCTELiteral returns a recursive CTE "h(id)" of the communes in
+// scope and every former unit whose area went into them (followed through
+// several reorganisations). Projects and outreach sessions keep the unit
+// valid on their day, so they are matched against h.
+func historyCTELiteral(communeIDs []int64) string {
+	return `h(id) AS (SELECT id FROM unit WHERE id IN ` + intList(communeIDs) + `
+		UNION SELECT s.from_unit_id FROM unit_succession s JOIN h ON s.to_unit_id = h.id)`
 }
 
 // DashboardCounts computes the dashboard for communeIDs (nil = everywhere,
@@ -64,24 +129,19 @@ func (s *Store) DashboardCounts(ctx context.Context, communeIDs []int64, year in
 	from, to := kc.NewDate(year, 1, 1), kc.NewDate(year, 12, 31)
 	err := s.View(ctx, func(tx *Tx) error {
 		d = DashboardCounts{}
-		estWhere, estArgs := "", []any(nil)
-		// Scope clauses on the historical units, for queries whose own
-		// arguments take one ($2 onwards) or two ($3 onwards) places.
-		hist2, hist3, phist2 := "", "", ""
-		var histArgs []any
+		// The scope lists are ids read from the database, written into the
+		// SQL as integer literals: binding hundreds of parameters costs more
+		// than the queries themselves on SQLite.
+		estWhere, hist2, hist3, phist2 := "", "", "", ""
 		if communeIDs != nil {
 			d.Communes = int64(len(communeIDs))
-			var in string
-			in, estArgs = inInts(1, communeIDs)
-			estWhere = " WHERE commune_id IN " + in
-			cte, a := historyCTE(1, communeIDs)
-			hist, err := tx.ids(ctx, "WITH RECURSIVE "+cte+" SELECT id FROM h", a...)
+			estWhere = " WHERE commune_id IN " + intList(communeIDs)
+			hist, err := tx.historyUnits(ctx, communeIDs)
 			if err != nil {
-				return fmt.Errorf("store: dashboard scope: %w", err)
+				return err
 			}
-			in2, args := inInts(2, hist)
-			in3, _ := inInts(3, hist)
-			hist2, hist3, phist2, histArgs = " WHERE commune_id IN "+in2, " AND commune_id IN "+in3, " AND p.commune_id IN "+in2, args
+			in := intList(hist)
+			hist2, hist3, phist2 = " WHERE commune_id IN "+in, " AND commune_id IN "+in, " AND p.commune_id IN "+in
 		} else {
 			n, err := tx.count(ctx, "SELECT COUNT(*) FROM unit WHERE level = 'commune' AND valid_to IS NULL")
 			if err != nil {
@@ -89,22 +149,22 @@ func (s *Store) DashboardCounts(ctx context.Context, communeIDs []int64, year in
 			}
 			d.Communes = n
 		}
-		if err := tx.queryRow(ctx, "SELECT COALESCE(SUM(establishments), 0), COALESCE(SUM(workers), 0) FROM commune_stat"+estWhere, estArgs...).
+		if err := tx.queryRow(ctx, "SELECT COALESCE(SUM(establishments), 0), COALESCE(SUM(workers), 0) FROM commune_stat"+estWhere).
 			Scan(&d.Establishments, &d.WorkersLatest); err != nil {
 			return fmt.Errorf("store: dashboard establishments: %w", tx.s.mapErr(err))
 		}
 		if err := tx.queryRow(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN year = $1 THEN 1 ELSE 0 END), 0),
 			COALESCE(SUM(CASE WHEN state IN `+activeStatesSQL()+` THEN 1 ELSE 0 END), 0)
-			FROM project`+hist2, append([]any{year}, histArgs...)...).Scan(&d.Projects, &d.ProjectsThisYear, &d.ActiveProjects); err != nil {
+			FROM project`+hist2, year).Scan(&d.Projects, &d.ProjectsThisYear, &d.ActiveProjects); err != nil {
 			return fmt.Errorf("store: dashboard projects: %w", tx.s.mapErr(err))
 		}
-		n, err := tx.count(ctx, "SELECT COUNT(*) FROM outreach_session WHERE held_on >= $1 AND held_on <= $2"+hist3, append([]any{from, to}, histArgs...)...)
+		n, err := tx.count(ctx, "SELECT COUNT(*) FROM outreach_session WHERE held_on >= $1 AND held_on <= $2"+hist3, from, to)
 		if err != nil {
 			return fmt.Errorf("store: dashboard outreach: %w", err)
 		}
 		d.OutreachSessions = n
 		rows, err := tx.query(ctx, `SELECT f.source, SUM(f.approved) FROM project p JOIN project_funding f ON f.project_id = p.id
-			WHERE p.year = $1`+phist2+` GROUP BY f.source`, append([]any{year}, histArgs...)...)
+			WHERE p.year = $1`+phist2+` GROUP BY f.source`, year)
 		if err != nil {
 			return fmt.Errorf("store: dashboard funding: %w", err)
 		}
@@ -173,10 +233,7 @@ func (s *Store) DashboardCountsRaw(ctx context.Context, communeIDs []int64, year
 	cte := "WITH sc(id) AS (SELECT id FROM unit WHERE level = 'commune' AND valid_to IS NULL)"
 	est, proj, pproj := "", "", ""
 	if communeIDs != nil {
-		h, a := historyCTE(len(args)+1, communeIDs)
-		in, _ := inInts(len(args)+1, communeIDs)
-		cte = "WITH RECURSIVE sc(id) AS (SELECT id FROM unit WHERE id IN " + in + "), " + h
-		args = append(args, a...)
+		cte = "WITH RECURSIVE sc(id) AS (SELECT id FROM unit WHERE id IN " + intList(communeIDs) + "), " + historyCTELiteral(communeIDs)
 		est = " WHERE commune_id IN (SELECT id FROM sc)"
 		proj = " AND commune_id IN (SELECT id FROM h)"
 		pproj = " AND p.commune_id IN (SELECT id FROM h)"
@@ -187,18 +244,27 @@ func (s *Store) DashboardCountsRaw(ctx context.Context, communeIDs []int64, year
 		estCount = "(SELECT COUNT(*) FROM establishment" + est + ")"
 		estWorkers = "(SELECT COALESCE(SUM(latest_workers), 0) FROM establishment" + est + ")"
 	}
+	// Projects and funding are each read once, in derived tables, so
+	// the statement scans them once whatever the number of figures.
 	var fund strings.Builder
-	for _, src := range kc.FundingSources {
-		fmt.Fprintf(&fund, ",\n\t(SELECT COALESCE(SUM(f.approved), 0) FROM project p JOIN project_funding f ON f.project_id = p.id WHERE p.year = $1 AND f.source = '%s'%s)", src, pproj)
+	for i, src := range kc.FundingSources {
+		fmt.Fprintf(&fund, ", COALESCE(SUM(CASE WHEN f.source = '%s' THEN f.approved END), 0) AS s%d", src, i)
+	}
+	var fundCols strings.Builder
+	for i := range kc.FundingSources {
+		fmt.Fprintf(&fundCols, ", fu.s%d", i)
 	}
 	q := cte + `
 	SELECT (SELECT COUNT(*) FROM sc),
 	` + estCount + `,
 	` + estWorkers + `,
-	(SELECT COUNT(*) FROM project WHERE 1 = 1` + proj + `),
-	(SELECT COUNT(*) FROM project WHERE year = $1` + proj + `),
-	(SELECT COUNT(*) FROM project WHERE state IN ` + activeStatesSQL() + proj + `),
-	(SELECT COUNT(*) FROM outreach_session WHERE held_on >= $2 AND held_on <= $3` + proj + `)` + fund.String()
+	pr.n, pr.y, pr.a,
+	(SELECT COUNT(*) FROM outreach_session WHERE held_on >= $2 AND held_on <= $3` + proj + `)` + fundCols.String() + `
+	FROM (SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN year = $1 THEN 1 ELSE 0 END), 0) AS y,
+			COALESCE(SUM(CASE WHEN state IN ` + activeStatesSQL() + ` THEN 1 ELSE 0 END), 0) AS a
+		FROM project WHERE 1 = 1` + proj + `) pr,
+	(SELECT 1 AS one` + fund.String() + `
+		FROM project p JOIN project_funding f ON f.project_id = p.id WHERE p.year = $1` + pproj + `) fu`
 	amounts := make([]int64, len(kc.FundingSources))
 	dest := []any{&d.Communes, &d.Establishments, &d.WorkersLatest, &d.Projects, &d.ProjectsThisYear, &d.ActiveProjects, &d.OutreachSessions}
 	for i := range amounts {

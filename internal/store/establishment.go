@@ -18,7 +18,6 @@ const establishmentColumns = `id, kind, size_class, name, commune_id, village, l
 	founded_year, registration_no, registration_date, traditional_craft, craft_village, artisan,
 	main_products, notes, demo, version, created_at, updated_at`
 
-
 func scanEstablishment(r interface{ Scan(...any) error }, e *kc.Establishment, extra ...any) error {
 	var lat, lon sql.NullFloat64
 	var birth, founded sql.NullInt64
@@ -264,7 +263,13 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 		args = append(args, f.TradeID)
 		where = append(where, fmt.Sprintf("id IN (SELECT establishment_id FROM establishment_trade WHERE trade_id = $%d)", len(args)))
 	}
+	// Filtered only by communes (or not at all), the total comes from
+	// commune_stat: a window count over a million rows would cost seconds.
+	byCommuneOnly := f.Query == "" && f.Kind == "" && f.TradeID == 0
 	q := "SELECT " + establishmentColumns + ", COUNT(*) OVER () FROM establishment"
+	if byCommuneOnly {
+		q = "SELECT " + establishmentColumns + ", 0 FROM establishment"
+	}
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -289,7 +294,18 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 		return nil, 0, fmt.Errorf("store: list establishments: %w", err)
 	}
 	rows.Close()
-	if len(out) == 0 && f.Offset > 0 {
+	if byCommuneOnly {
+		cq := "SELECT COALESCE(SUM(establishments), 0) FROM commune_stat"
+		if f.CommuneIDs != nil {
+			cq += " WHERE commune_id IN " + intList(f.CommuneIDs)
+		}
+		n, err := tx.count(ctx, cq)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: count establishments: %w", err)
+		}
+		total = int(n)
+	}
+	if len(out) == 0 && f.Offset > 0 && !byCommuneOnly {
 		// Past the last page: COUNT(*) OVER () saw no rows, so count apart.
 		cq := "SELECT COUNT(*) FROM establishment"
 		if len(where) > 0 {

@@ -103,8 +103,9 @@ func (s *Server) scopeInfo(r *http.Request, p *app.Principal) (string, bool) {
 		return "", false
 	}
 	lang := s.lang(r)
+	demo := s.app.DemoLoaded(r.Context())
 	if p.All {
-		return locale.T(lang, "shell.scope_all"), false
+		return locale.T(lang, "shell.scope_all"), demo
 	}
 	names := s.unitNames(r.Context(), p.Units)
 	parts := make([]string, 0, len(p.Units))
@@ -114,9 +115,9 @@ func (s *Server) scopeInfo(r *http.Request, p *app.Principal) (string, bool) {
 		}
 	}
 	if len(parts) == 0 {
-		return locale.T(lang, "role."+string(p.User.Role)), false
+		return locale.T(lang, "role."+string(p.User.Role)), demo
 	}
-	return strings.Join(parts, ", "), false
+	return strings.Join(parts, ", "), demo
 }
 
 // navItem is one entry of the main navigation.

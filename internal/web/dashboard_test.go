@@ -49,6 +49,9 @@ func TestDashboard(t *testing.T) {
 				if tc.scope != "" && !strings.Contains(scope, tc.scope) || scope == "" {
 					t.Errorf("scope = %q, want %q", scope, tc.scope)
 				}
+				if doc.Find("#demo-badge").Length() != 0 {
+					t.Error("demo badge shown although no demo data is loaded")
+				}
 				if cur, _ := doc.Find(`nav.nav a[aria-current="page"]`).Attr("href"); cur != "/" {
 					t.Errorf("current nav entry %q, want /", cur)
 				}

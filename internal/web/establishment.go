@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -250,27 +251,32 @@ func formField(field string) string {
 // unitNames returns the display names ("Xã Đakrông") of the units with
 // the given ids. Unit rows are reference data whose names never change for
 // an id (a renamed unit is a new row), so the names are cached for the
-// life of the server. An id that cannot be read is left out.
+// life of the server and missing ones are read in one query. An id that
+// cannot be read is left out.
 func (s *Server) unitNames(ctx context.Context, ids []int64) map[int64]string {
 	out := make(map[int64]string, len(ids))
+	var missing []int64
 	for _, id := range ids {
 		if id == 0 {
 			continue
 		}
-		if _, done := out[id]; done {
-			continue
-		}
 		if v, ok := s.unitNameCache.Load(id); ok {
 			out[id] = v.(string)
-			continue
+		} else if !slices.Contains(missing, id) {
+			missing = append(missing, id)
 		}
-		d, err := s.app.UnitDetail(ctx, id)
-		if err != nil {
-			s.log.Warn("unit name", "unit", id, "err", err)
-			continue
-		}
-		s.unitNameCache.Store(id, d.Unit.Name)
-		out[id] = d.Unit.Name
+	}
+	if len(missing) == 0 {
+		return out
+	}
+	units, err := s.app.UnitsByIDs(ctx, missing)
+	if err != nil {
+		s.log.Warn("unit names", "err", err)
+		return out
+	}
+	for _, u := range units {
+		s.unitNameCache.Store(u.ID, u.Name)
+		out[u.ID] = u.Name
 	}
 	return out
 }

@@ -82,6 +82,16 @@ func TestEstablishmentList(t *testing.T) {
 			t.Errorf("htmx response: %d, full page or no #results", res.StatusCode)
 		}
 
+		// A history restore (back button after a pushed search) needs the
+		// whole page, because htmx keeps no history cache here.
+		req.Header.Set("HX-History-Restore-Request", "true")
+		if res, err = c.http.Do(req); err != nil {
+			t.Fatal(err)
+		}
+		if body := readAll(t, res); !strings.Contains(body, "<html") {
+			t.Error("history restore got a fragment")
+		}
+
 		// No match.
 		doc = c.doc("/establishments?q=khong+co+gi+ca", http.StatusOK)
 		if doc.Find("#results .empty").Length() != 1 || doc.Find("#establishments").Length() != 0 {

@@ -63,6 +63,29 @@ func pageFixtures() map[string]Page {
 		"establishment_edit": {Data: establishmentForm{ID: 1, Version: 3, Original: "Cũ", Name: "", Village: "Thôn 1", MainProducts: "Chổi đót", Notes: "x"},
 			Errors: map[string]string{"name": "Vui lòng nhập tên cơ sở.", "notes": "quá dài"}},
 		"error": {Flash: "Không tìm thấy dữ liệu yêu cầu."},
+		// Pages of the accounts and units work, so their fields are checked too.
+		"login": {Data: loginForm{Username: "canbo.xa", Next: "/establishments", Error: "Sai tên đăng nhập hoặc mật khẩu."}},
+		"account": {Data: accountView{
+			Me:        app.UserInfo{User: fixturePrincipal.User, Scope: []kc.Unit{{ID: 11, Code: "19564", Name: "Xã Đakrông"}}},
+			Tokens:    []kc.APIToken{{ID: 1, Name: "Bảng tính", Prefix: "kc_ab12"}, {ID: 2, Name: "Cũ", Prefix: "kc_cd34", RevokedAt: storetest.Clock}},
+			NewSecret: "kc_secret", NewToken: kc.APIToken{ID: 3, Name: "Mới"}, TokenName: "Mới",
+		}, Errors: map[string]string{"name": "x"}, Flash: "ok"},
+		"password": {Errors: map[string]string{"current": "a", "new": "b", "confirm": "c"}},
+		"units": {Data: unitListView{
+			Query: "da krong", On: "2020-01-01", Level: kc.LevelCommune,
+			Levels: []unitOption{{Value: "", Label: "Mọi cấp"}, {Value: kc.LevelCommune, Label: "Xã", Selected: true}},
+			Total:  1,
+			Rows:   []unitView{{ID: 5, Code: "19576", Name: "Xã Ba Nang", Type: "Xã", Level: kc.LevelCommune, ParentID: 4, ParentName: "Huyện Đakrông", ParentCode: "464", Period: "– 30/06/2025"}},
+			Pager:  pagerView{Lang: "vi", Page: 1, Pages: 2, NextURL: "/units?page=2"},
+		}},
+		"unit": {Data: unitDetailView{
+			Unit:         unitView{ID: 5, Code: "19576", Name: "Xã Ba Nang", Type: "Xã", Level: kc.LevelCommune, Period: "– 30/06/2025"},
+			Note:         "ghi chú",
+			Parents:      []unitView{{ID: 4, Code: "464", Name: "Huyện Đakrông"}, {ID: 1, Code: "45", Name: "Tỉnh Quảng Trị"}},
+			Predecessors: []unitLinkView{},
+			Successors:   []unitLinkView{{unitView: unitView{ID: 9, Code: "19564", Name: "Xã Đakrông", Current: true}, Scope: "toàn bộ", Effective: "01/07/2025"}},
+			History:      []unitView{{ID: 10, Code: "19576", Name: "Xã Khác"}},
+		}},
 	}
 }
 

@@ -144,7 +144,7 @@ func makeTemplate(base string) (string, error) {
 		return "", err
 	}
 	defer admin.Close()
-	admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	dropStale(admin)
 	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
 		return "", fmt.Errorf("create template: %w", err)
 	}
@@ -157,6 +157,35 @@ func makeTemplate(base string) (string, error) {
 		return "", err
 	}
 	return name, nil
+}
+
+// dropStale drops the test databases left by test binaries that have
+// exited (the template outlives its process by design). Databases of live
+// processes on this machine, such as other packages running in parallel,
+// are kept.
+func dropStale(admin *sql.DB) {
+	rows, err := admin.Query(`SELECT datname FROM pg_database WHERE datname LIKE 'kc\_tmpl\_%' OR datname LIKE 'kc\_t\_%' OR datname LIKE 'kc\_e\_%'`)
+	if err != nil {
+		return
+	}
+	var stale []string
+	for rows.Next() {
+		var name string
+		if rows.Scan(&name) != nil {
+			continue
+		}
+		parts := strings.Split(name, "_")
+		if len(parts) < 3 {
+			continue
+		}
+		if _, err := os.Stat("/proc/" + parts[2]); os.IsNotExist(err) {
+			stale = append(stale, name)
+		}
+	}
+	rows.Close()
+	for _, name := range stale {
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+	}
 }
 
 func withDB(base, name string) string {

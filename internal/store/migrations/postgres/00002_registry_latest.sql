@@ -10,8 +10,11 @@
 -- per commune instead of counting establishments.
 ALTER TABLE establishment ADD COLUMN latest_year BIGINT;
 ALTER TABLE establishment ADD COLUMN latest_workers BIGINT NOT NULL DEFAULT 0;
-CREATE INDEX project_year_commune ON project (year, commune_id);
+-- Covering indexes for the dashboard counts (index-only scans).
+CREATE INDEX project_scope ON project (commune_id, year, state);
+CREATE INDEX project_funding_approved ON project_funding (project_id, source, approved);
 CREATE INDEX outreach_session_held_commune ON outreach_session (held_on, commune_id);
+CREATE INDEX unit_current_level ON unit (level, id) WHERE valid_to IS NULL;
 
 CREATE TABLE commune_stat (
     commune_id      BIGINT PRIMARY KEY REFERENCES unit (id),
@@ -48,6 +51,8 @@ DROP TRIGGER IF EXISTS establishment_stat_ai ON establishment;
 DROP FUNCTION IF EXISTS establishment_stat();
 DROP TABLE IF EXISTS commune_stat;
 DROP INDEX IF EXISTS outreach_session_held_commune;
-DROP INDEX IF EXISTS project_year_commune;
+DROP INDEX IF EXISTS unit_current_level;
+DROP INDEX IF EXISTS project_funding_approved;
+DROP INDEX IF EXISTS project_scope;
 ALTER TABLE establishment DROP COLUMN latest_workers;
 ALTER TABLE establishment DROP COLUMN latest_year;
