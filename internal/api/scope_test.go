@@ -12,24 +12,25 @@ import (
 	"testing"
 
 	"khuyencong/internal/app"
+	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/store"
 	"khuyencong/internal/store/storetest"
 )
 
-// testPassword is strong enough for the password rules.
-const testPassword = "Thu-nghiem-2026!kc"
+// testPassword is the password of every fixture account.
+const testPassword = apptest.Password
 
 // Account names of the fixture.
 const (
-	userOfficerA = "canbo.xa.a"
-	userOfficerB = "canbo.xa.b"
-	userProvince = "canbo.tinh"
-	userViewer   = "lanhdao"
+	userOfficerA = apptest.OfficerA
+	userOfficerB = apptest.OfficerB
+	userProvince = apptest.Province
+	userViewer   = apptest.Viewer
 )
 
-// scopeFixture is a province with two communes, one establishment in each,
-// and an API token per account.
+// scopeFixture is a province with two communes, one establishment in each
+// (apptest.NewScope), and an API token per account.
 type scopeFixture struct {
 	st         *store.Store
 	handler    http.Handler
@@ -40,55 +41,15 @@ type scopeFixture struct {
 
 func newScopeFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
-	ctx := app.WithPrincipal(context.Background(), app.System)
-	from := kc.MustDate("2025-07-01")
-	units := []kc.Unit{
-		{ID: 1, Code: "98", Level: kc.LevelProvince, Type: "Tỉnh", Name: "Tỉnh Thử Nghiệm", ValidFrom: from},
-		{ID: 2, Code: "99001", Level: kc.LevelCommune, Type: "Xã", Name: "Xã An Phú", ParentID: 1, ValidFrom: from},
-		{ID: 3, Code: "99002", Level: kc.LevelCommune, Type: "Xã", Name: "Xã Bình Minh", ParentID: 1, ValidFrom: from},
-	}
-	if _, err := st.LoadUnits(ctx, units, nil); err != nil {
-		t.Fatalf("load units: %v", err)
-	}
-	a := app.New(st, nil)
-	a.Now = st.Now
-	on := kc.MustDate("2026-01-01")
-	find := func(code string) kc.Unit {
-		u, err := st.FindUnit(ctx, code, on)
+	sc := apptest.NewScope(t, st)
+	a := sc.App
+	f := &scopeFixture{st: st, communeA: sc.CommuneA, estA: sc.EstA, estB: sc.EstB, tokens: map[string]string{}}
+	for _, user := range []string{userOfficerA, userOfficerB, userProvince, userViewer} {
+		_, secret, err := a.CreateAPIToken(sc.As(t, context.Background(), user), "thử nghiệm")
 		if err != nil {
-			t.Fatalf("find unit %s: %v", code, err)
+			t.Fatalf("token for %s: %v", user, err)
 		}
-		return u
-	}
-	province, communeA, communeB := find("98"), find("99001"), find("99002")
-	f := &scopeFixture{st: st, communeA: communeA, tokens: map[string]string{}}
-	for _, in := range []app.NewUser{
-		{Username: userOfficerA, Role: kc.RoleCommuneOfficer, ScopeUnitIDs: []int64{communeA.ID}},
-		{Username: userOfficerB, Role: kc.RoleCommuneOfficer, ScopeUnitIDs: []int64{communeB.ID}},
-		{Username: userProvince, Role: kc.RoleProvinceOfficer, ScopeUnitIDs: []int64{province.ID}},
-		{Username: userViewer, Role: kc.RoleViewer, ScopeUnitIDs: []int64{province.ID}},
-	} {
-		in.Password = testPassword
-		u, err := a.CreateUser(ctx, in)
-		if err != nil {
-			t.Fatalf("create user %s: %v", in.Username, err)
-		}
-		p, err := a.ResolvePrincipal(ctx, u)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, secret, err := a.CreateAPIToken(app.WithPrincipal(context.Background(), p), "thử nghiệm")
-		if err != nil {
-			t.Fatalf("token for %s: %v", in.Username, err)
-		}
-		f.tokens[in.Username] = secret
-	}
-	var err error
-	if f.estA, err = st.CreateEstablishment(ctx, kc.Establishment{Kind: kc.KindHouseholdBusiness, Name: "Cơ sở dệt thổ cẩm An Phú", CommuneID: communeA.ID, Village: "Thôn 1"}); err != nil {
-		t.Fatal(err)
-	}
-	if f.estB, err = st.CreateEstablishment(ctx, kc.Establishment{Kind: kc.KindCoopGroup, Name: "Tổ hợp tác rượu men lá Bình Minh", CommuneID: communeB.ID, Village: "Bản Ra Lu"}); err != nil {
-		t.Fatal(err)
+		f.tokens[user] = secret
 	}
 	f.handler = New(a, Options{}).Handler()
 	return f

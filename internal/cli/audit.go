@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -25,20 +26,17 @@ func (m *Main) auditVerifyCmd() *cobra.Command {
 		Short: "Kiểm tra chuỗi băm của nhật ký; báo mục đầu tiên bị sửa hoặc bị xoá (mã thoát 1)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			rep, err := a.VerifyAudit(app.WithPrincipal(cmd.Context(), app.System))
-			if err != nil {
-				return err
-			}
-			if rep.Break == nil {
-				fmt.Fprintln(m.Stdout, ta("audit.ok", rep.Checked))
-				return nil
-			}
-			return exitError{code: 1, msg: describeBreak(rep.Break) + " " + ta("audit.checked", rep.Checked)}
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				rep, err := a.VerifyAudit(ctx)
+				if err != nil {
+					return err
+				}
+				if rep.Break == nil {
+					fmt.Fprintln(m.Stdout, ta("audit.ok", rep.Checked))
+					return nil
+				}
+				return exitError{code: 1, msg: describeBreak(rep.Break) + " " + ta("audit.checked", rep.Checked)}
+			})
 		},
 	}
 }
@@ -74,31 +72,28 @@ func (m *Main) auditListCmd() *cobra.Command {
 			if limit <= 0 {
 				return kc.Errorf(kc.EInvalid, "audit.bad_limit")
 			}
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			es, err := a.ListAudit(app.WithPrincipal(cmd.Context(), app.System), entity, id, limit)
-			if err != nil {
-				return err
-			}
-			if len(es) == 0 {
-				fmt.Fprintln(m.Stdout, ta("audit.none"))
-				return nil
-			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ta("audit.col_id"), ta("audit.col_at"), ta("audit.col_actor"),
-				ta("audit.col_action"), ta("audit.col_entity"), ta("audit.col_change"))
-			for _, e := range es {
-				change := e.After
-				if change == "" {
-					change = e.Before
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				es, err := a.ListAudit(ctx, entity, id, limit)
+				if err != nil {
+					return err
 				}
-				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s #%s\t%s\n", e.ID, vi.FormatDateTime(e.At), e.Actor, e.Action, e.Entity,
-					strconv.FormatInt(e.EntityID, 10), auditClip(change, 80))
-			}
-			return tw.Flush()
+				if len(es) == 0 {
+					fmt.Fprintln(m.Stdout, ta("audit.none"))
+					return nil
+				}
+				tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ta("audit.col_id"), ta("audit.col_at"), ta("audit.col_actor"),
+					ta("audit.col_action"), ta("audit.col_entity"), ta("audit.col_change"))
+				for _, e := range es {
+					change := e.After
+					if change == "" {
+						change = e.Before
+					}
+					fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s #%s\t%s\n", e.ID, vi.FormatDateTime(e.At), e.Actor, e.Action, e.Entity,
+						strconv.FormatInt(e.EntityID, 10), auditClip(change, 80))
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	cmd.Flags().StringVar(&entity, "entity", "", "chỉ các mục của loại đối tượng này (user, establishment, …)")

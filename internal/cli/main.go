@@ -124,6 +124,17 @@ func (m *Main) rootCmd() *cobra.Command {
 	return root
 }
 
+// withApp opens the application (see openApp), runs fn with the system
+// principal in its context, and closes the database afterwards.
+func (m *Main) withApp(ctx context.Context, fn func(ctx context.Context, a *app.App) error) error {
+	a, closeApp, err := m.openApp(ctx)
+	if err != nil {
+		return err
+	}
+	defer closeApp()
+	return fn(app.WithPrincipal(ctx, app.System), a)
+}
+
 // openApp opens and migrates the database named by --db and loads the
 // reference data (administrative units) if missing.
 func (m *Main) openApp(ctx context.Context) (*app.App, func(), error) {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -35,20 +36,17 @@ func (m *Main) unitsCmd() *cobra.Command {
 			if err != nil {
 				return unitInputErr(err)
 			}
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			if day.IsZero() {
-				day = kc.DateOf(a.Now().In(vi.Location))
-			}
-			d, err := a.ShowUnit(cmd.Context(), code, day)
-			if err != nil {
-				return err
-			}
-			printUnit(m.Stdout, d, day)
-			return nil
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				if day.IsZero() {
+					day = kc.DateOf(a.Now().In(vi.Location))
+				}
+				d, err := a.ShowUnit(ctx, code, day)
+				if err != nil {
+					return err
+				}
+				printUnit(m.Stdout, d, day)
+				return nil
+			})
 		},
 	}
 	show.Flags().StringVar(&on, "on", "", tu("unit.cli.on"))
@@ -64,19 +62,16 @@ func (m *Main) unitsCmd() *cobra.Command {
 			if err != nil {
 				return unitInputErr(err)
 			}
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			rows, total, err := a.SearchUnits(cmd.Context(), kc.UnitFilter{
-				Query: strings.Join(args, " "), On: day, Level: level, Limit: limit,
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				rows, total, err := a.SearchUnits(ctx, kc.UnitFilter{
+					Query: strings.Join(args, " "), On: day, Level: level, Limit: limit,
+				})
+				if err != nil {
+					return unitInputErr(err)
+				}
+				printUnitRows(m.Stdout, rows, total)
+				return nil
 			})
-			if err != nil {
-				return unitInputErr(err)
-			}
-			printUnitRows(m.Stdout, rows, total)
-			return nil
 		},
 	}
 	search.Flags().StringVar(&searchOn, "on", "", tu("unit.cli.on"))

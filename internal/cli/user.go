@@ -65,26 +65,22 @@ func (m *Main) userAddCmd() *cobra.Command {
 			if !kc.Role(role).Valid() {
 				return kc.Errorf(kc.EInvalid, "user.role_invalid", role)
 			}
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			ctx := app.WithPrincipal(cmd.Context(), app.System)
-			ids, err := scopeIDs(ctx, a, scope)
-			if err != nil {
-				return err
-			}
-			pw, err := m.readPassword(fromStdin)
-			if err != nil {
-				return err
-			}
-			u, err := a.CreateUser(ctx, app.NewUser{Username: args[0], DisplayName: name, Password: pw, Role: kc.Role(role), ScopeUnitIDs: ids})
-			if err != nil {
-				return accountErr(err)
-			}
-			fmt.Fprintln(m.Stdout, ta("user.created", u.Username, ta("role."+string(u.Role))))
-			return nil
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				ids, err := scopeIDs(ctx, a, scope)
+				if err != nil {
+					return err
+				}
+				pw, err := m.readPassword(fromStdin)
+				if err != nil {
+					return err
+				}
+				u, err := a.CreateUser(ctx, app.NewUser{Username: args[0], DisplayName: name, Password: pw, Role: kc.Role(role), ScopeUnitIDs: ids})
+				if err != nil {
+					return accountErr(err)
+				}
+				fmt.Fprintln(m.Stdout, ta("user.created", u.Username, ta("role."+string(u.Role))))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&role, "role", "", "vai trò: admin | province_officer | commune_officer | council_member | viewer")
@@ -185,25 +181,21 @@ func (m *Main) userPasswdCmd() *cobra.Command {
 		Short: "Đặt mật khẩu mới cho tài khoản (mở khoá nếu đang bị khoá do nhập sai)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			ctx := app.WithPrincipal(cmd.Context(), app.System)
-			u, err := a.FindUser(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			pw, err := m.readPassword(fromStdin)
-			if err != nil {
-				return err
-			}
-			if err := a.ChangePassword(ctx, app.PasswordChange{UserID: u.ID, New: pw}); err != nil {
-				return accountErr(err)
-			}
-			fmt.Fprintln(m.Stdout, ta("user.password_set", u.Username))
-			return nil
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				u, err := a.FindUser(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				pw, err := m.readPassword(fromStdin)
+				if err != nil {
+					return err
+				}
+				if err := a.ChangePassword(ctx, app.PasswordChange{UserID: u.ID, New: pw}); err != nil {
+					return accountErr(err)
+				}
+				fmt.Fprintln(m.Stdout, ta("user.password_set", u.Username))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&fromStdin, "password-stdin", false, "đọc mật khẩu (một dòng) từ đầu vào chuẩn")
@@ -216,43 +208,40 @@ func (m *Main) userListCmd() *cobra.Command {
 		Short: "Liệt kê tài khoản",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			users, err := a.ListUsers(app.WithPrincipal(cmd.Context(), app.System))
-			if err != nil {
-				return err
-			}
-			if len(users) == 0 {
-				fmt.Fprintln(m.Stdout, ta("user.none"))
-				return nil
-			}
-			tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ta("user.col_username"), ta("user.col_name"), ta("user.col_role"),
-				ta("user.col_scope"), ta("user.col_disabled"), ta("user.col_created"))
-			for _, ui := range users {
-				u := ui.User
-				var names []string
-				for _, un := range ui.Scope {
-					names = append(names, un.Name+" ("+un.Code+")")
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				users, err := a.ListUsers(ctx)
+				if err != nil {
+					return err
 				}
-				scope := strings.Join(names, ", ")
-				if scope == "" {
-					scope = ta("auth.scope_all")
+				if len(users) == 0 {
+					fmt.Fprintln(m.Stdout, ta("user.none"))
+					return nil
 				}
-				disabled := ta("user.no")
-				if u.Disabled {
-					disabled = ta("user.yes")
+				tw := tabwriter.NewWriter(m.Stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ta("user.col_username"), ta("user.col_name"), ta("user.col_role"),
+					ta("user.col_scope"), ta("user.col_disabled"), ta("user.col_created"))
+				for _, ui := range users {
+					u := ui.User
+					var names []string
+					for _, un := range ui.Scope {
+						names = append(names, un.Name+" ("+un.Code+")")
+					}
+					scope := strings.Join(names, ", ")
+					if scope == "" {
+						scope = ta("auth.scope_all")
+					}
+					disabled := ta("user.no")
+					if u.Disabled {
+						disabled = ta("user.yes")
+					}
+					name := u.DisplayName
+					if name == "" {
+						name = "—"
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, name, ta("role."+string(u.Role)), scope, disabled, vi.FormatDate(u.CreatedAt))
 				}
-				name := u.DisplayName
-				if name == "" {
-					name = "—"
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, name, ta("role."+string(u.Role)), scope, disabled, vi.FormatDate(u.CreatedAt))
-			}
-			return tw.Flush()
+				return tw.Flush()
+			})
 		},
 	}
 }
@@ -263,21 +252,17 @@ func (m *Main) userDisableCmd() *cobra.Command {
 		Short: "Khoá tài khoản (không đăng nhập được, phiên và mã truy cập API ngừng hoạt động)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, closeApp, err := m.openApp(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer closeApp()
-			ctx := app.WithPrincipal(cmd.Context(), app.System)
-			u, err := a.FindUser(ctx, args[0])
-			if err != nil {
-				return err
-			}
-			if err := a.DisableUser(ctx, u.ID); err != nil {
-				return err
-			}
-			fmt.Fprintln(m.Stdout, ta("user.disabled", u.Username))
-			return nil
+			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
+				u, err := a.FindUser(ctx, args[0])
+				if err != nil {
+					return err
+				}
+				if err := a.DisableUser(ctx, u.ID); err != nil {
+					return err
+				}
+				fmt.Fprintln(m.Stdout, ta("user.disabled", u.Username))
+				return nil
+			})
 		},
 	}
 }

@@ -159,21 +159,31 @@ type establishmentForm struct {
 	Notes        string
 }
 
-// editEstablishment shows the edit form. Out of scope is 404 (checked
-// first, so it reveals nothing); a read-only role is 403.
-func (s *Server) editEstablishment(w http.ResponseWriter, r *http.Request) {
+// editableEstablishment loads the establishment named in the path for an
+// edit. Out of scope is 404 (checked first, so it reveals nothing) and a
+// read-only role 403; on failure the response is written and ok is false.
+func (s *Server) editableEstablishment(w http.ResponseWriter, r *http.Request) (e kc.Establishment, ok bool) {
 	id, err := pathID(r)
 	if err != nil {
 		s.fail(w, r, err)
-		return
+		return e, false
 	}
-	e, err := s.app.GetEstablishment(r.Context(), id)
-	if err != nil {
+	if e, err = s.app.GetEstablishment(r.Context(), id); err != nil {
 		s.fail(w, r, err)
-		return
+		return e, false
 	}
 	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
 		s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+		return e, false
+	}
+	return e, true
+}
+
+// editEstablishment shows the edit form. Out of scope is 404 (checked
+// first, so it reveals nothing); a read-only role is 403.
+func (s *Server) editEstablishment(w http.ResponseWriter, r *http.Request) {
+	e, ok := s.editableEstablishment(w, r)
+	if !ok {
 		return
 	}
 	f := establishmentForm{ID: e.ID, Version: e.Version, Original: e.Name, Name: e.Name, Village: e.Village, MainProducts: e.MainProducts, Notes: e.Notes}
@@ -185,20 +195,11 @@ func (s *Server) editEstablishment(w http.ResponseWriter, r *http.Request) {
 // read-only role 403, before any validation; field errors re-render the
 // form with the submitted values and a message next to each field.
 func (s *Server) updateEstablishment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
+	e, ok := s.editableEstablishment(w, r)
+	if !ok {
 		return
 	}
-	e, err := s.app.GetEstablishment(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
-		s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
-		return
-	}
+	id := e.ID
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
 		return
@@ -220,7 +221,7 @@ func (s *Server) updateEstablishment(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(errs) == 0 {
 		upd := kc.EstablishmentUpdate{Version: f.Version, Name: &f.Name, Village: &f.Village, MainProducts: &f.MainProducts, Notes: &f.Notes}
-		_, err = s.app.UpdateEstablishment(r.Context(), id, upd)
+		_, err := s.app.UpdateEstablishment(r.Context(), id, upd)
 		if err == nil {
 			http.Redirect(w, r, "/establishments/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
 			return

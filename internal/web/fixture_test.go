@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -13,17 +12,19 @@ import (
 	"testing"
 
 	"khuyencong/internal/app"
+	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/store"
 
 	"github.com/PuerkitoBio/goquery"
 )
 
-// testPassword is strong enough for the password rules.
-const testPassword = "Thu-nghiem-2026!kc"
+// testPassword is the password of every fixture account.
+const testPassword = apptest.Password
 
 // scopeFixture is a province with two communes, one establishment in each,
-// and one account per scope the matrix tests.
+// and one account per scope the matrix tests (apptest.NewScope), served by
+// the web handler on a test server.
 type scopeFixture struct {
 	st         *store.Store
 	app        *app.App
@@ -36,59 +37,19 @@ type scopeFixture struct {
 
 // Account names of the fixture.
 const (
-	userOfficerA = "canbo.xa.a"
-	userOfficerB = "canbo.xa.b"
-	userProvince = "canbo.tinh"
-	userViewer   = "lanhdao"
-	userAdmin    = "quantri"
+	userOfficerA = apptest.OfficerA
+	userOfficerB = apptest.OfficerB
+	userProvince = apptest.Province
+	userViewer   = apptest.Viewer
+	userAdmin    = apptest.Admin
 )
 
-// newScopeFixture loads the units, accounts and establishments into st and
-// starts the web handler on a test server.
+// newScopeFixture loads the fixture into st and starts the web handler on
+// a test server.
 func newScopeFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
-	ctx := app.WithPrincipal(context.Background(), app.System)
-	from := kc.MustDate("2025-07-01")
-	units := []kc.Unit{
-		{ID: 1, Code: "98", Level: kc.LevelProvince, Type: "Tỉnh", Name: "Tỉnh Thử Nghiệm", ValidFrom: from},
-		{ID: 2, Code: "99001", Level: kc.LevelCommune, Type: "Xã", Name: "Xã An Phú", ParentID: 1, ValidFrom: from},
-		{ID: 3, Code: "99002", Level: kc.LevelCommune, Type: "Xã", Name: "Xã Bình Minh", ParentID: 1, ValidFrom: from},
-	}
-	if _, err := st.LoadUnits(ctx, units, nil); err != nil {
-		t.Fatalf("load units: %v", err)
-	}
-	f := &scopeFixture{st: st, app: app.New(st, nil)}
-	f.app.Now = st.Now
-	on := kc.MustDate("2026-01-01")
-	var err error
-	for _, u := range []struct {
-		dst  *kc.Unit
-		code string
-	}{{&f.province, "98"}, {&f.communeA, "99001"}, {&f.communeB, "99002"}} {
-		if *u.dst, err = st.FindUnit(ctx, u.code, on); err != nil {
-			t.Fatalf("find unit %s: %v", u.code, err)
-		}
-	}
-	for _, u := range []app.NewUser{
-		{Username: userOfficerA, DisplayName: "Cán bộ xã An Phú", Role: kc.RoleCommuneOfficer, ScopeUnitIDs: []int64{f.communeA.ID}},
-		{Username: userOfficerB, DisplayName: "Cán bộ xã Bình Minh", Role: kc.RoleCommuneOfficer, ScopeUnitIDs: []int64{f.communeB.ID}},
-		{Username: userProvince, DisplayName: "Cán bộ tỉnh", Role: kc.RoleProvinceOfficer, ScopeUnitIDs: []int64{f.province.ID}},
-		{Username: userViewer, DisplayName: "Lãnh đạo", Role: kc.RoleViewer, ScopeUnitIDs: []int64{f.province.ID}},
-		{Username: userAdmin, DisplayName: "Quản trị", Role: kc.RoleAdmin},
-	} {
-		u.Password = testPassword
-		if _, err := f.app.CreateUser(ctx, u); err != nil {
-			t.Fatalf("create user %s: %v", u.Username, err)
-		}
-	}
-	f.estA, err = st.CreateEstablishment(ctx, kc.Establishment{Kind: kc.KindHouseholdBusiness, Name: "Cơ sở dệt thổ cẩm An Phú", CommuneID: f.communeA.ID, Village: "Thôn 1", MainProducts: "Vải thổ cẩm"})
-	if err != nil {
-		t.Fatalf("create establishment A: %v", err)
-	}
-	f.estB, err = st.CreateEstablishment(ctx, kc.Establishment{Kind: kc.KindCoopGroup, Name: "Tổ hợp tác rượu men lá Bình Minh", CommuneID: f.communeB.ID, Village: "Bản Ra Lu", MainProducts: "Rượu men lá"})
-	if err != nil {
-		t.Fatalf("create establishment B: %v", err)
-	}
+	sc := apptest.NewScope(t, st)
+	f := &scopeFixture{st: st, app: sc.App, province: sc.Province, communeA: sc.CommuneA, communeB: sc.CommuneB, estA: sc.EstA, estB: sc.EstB}
 	s, err := New(f.app, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -70,6 +70,21 @@ type unitDetailView struct {
 	History      []unitView // other units that carried the same code
 }
 
+// unitLinkSection is one table of linked units on the unit page.
+type unitLinkSection struct {
+	ID       string // element id of the table
+	TitleKey string // locale key of the heading
+	Links    []unitLinkView
+}
+
+// LinkSections returns the predecessor and successor tables in page order.
+func (v unitDetailView) LinkSections() []unitLinkSection {
+	return []unitLinkSection{
+		{ID: "unit-predecessors", TitleKey: "unit.predecessors", Links: v.Predecessors},
+		{ID: "unit-successors", TitleKey: "unit.successors", Links: v.Successors},
+	}
+}
+
 // unitPeriod formats a validity period in lang, spelling out the start
 // that the source lists do not record and the open end.
 func unitPeriod(lang string, u kc.Unit) string {
