@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"khuyencong/internal/app"
+	"khuyencong/internal/kc"
 	"khuyencong/internal/store/storetest"
 )
 
@@ -58,7 +59,7 @@ func newTestAPI(t *testing.T) *API {
 
 // samplePath fills path wildcards with plausible values.
 func samplePath(p string) string {
-	return strings.NewReplacer("{id}", "1", "{code}", "19576").Replace(p)
+	return strings.NewReplacer("{id}", "1", "{code}", "19576", "{year}", "2025").Replace(p)
 }
 
 func TestOpenAPIDocument(t *testing.T) {
@@ -192,10 +193,26 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 	if status != http.StatusCreated || json.Unmarshal(body, &created) != nil || created.ID == 0 {
 		t.Fatalf("create token: %d %s", status, body)
 	}
-	fill := strings.NewReplacer("{code}", "99001")
+	// A fact for the GET of one year (GETs run before PUTs), and a
+	// separate establishment for the DELETE route, so the routes under
+	// the first one still find it.
+	ctx := t.Context()
+	if err := f.st.UpsertFact(ctx, kc.EstablishmentFact{EstablishmentID: f.estA.ID, Year: 2025, Workers: 4}); err != nil {
+		t.Fatal(err)
+	}
+	doomed, err := f.st.CreateEstablishment(ctx, kc.Establishment{Kind: kc.KindHousehold, Name: "Cơ sở để xoá", CommuneID: f.communeA.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := strings.NewReplacer("{code}", "99001", "{year}", "2025")
+	input := fmt.Sprintf(`{"kind":"household_business","name":"Cơ sở mây tre đan","commune_id":%d,"phone":"0912 345 678","personal_id":"001234567890","owner_name":"Hồ Thị Lan","owner_gender":"female","lat":16.6,"lon":106.9}`, f.communeA.ID)
 	bodies := map[string]string{
-		"POST /api/v1/tokens":               `{"name":"tài liệu"}`,
-		"PATCH /api/v1/establishments/{id}": `{"notes":"kiểm tra tài liệu API"}`,
+		"POST /api/v1/tokens":                          `{"name":"tài liệu"}`,
+		"PATCH /api/v1/establishments/{id}":            `{"notes":"kiểm tra tài liệu API"}`,
+		"POST /api/v1/establishments":                  input,
+		"PUT /api/v1/establishments/{id}":              input,
+		"POST /api/v1/establishments/{id}/reveal":      `{"reason":"kiểm tra tài liệu API"}`,
+		"PUT /api/v1/establishments/{id}/facts/{year}": `{"workers":5,"women_workers":3,"revenue":120000000}`,
 	}
 	routes := docRoutes(loadDoc(t))
 	// Revoke last, so the token used for the requests stays valid.
@@ -206,9 +223,12 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 		t.Run(route, func(t *testing.T) {
 			method, path, _ := strings.Cut(route, " ")
 			p := fill.Replace(path)
-			if strings.HasPrefix(path, "/api/v1/tokens/") {
+			switch {
+			case strings.HasPrefix(path, "/api/v1/tokens/"):
 				p = strings.Replace(p, "{id}", fmt.Sprint(created.ID), 1)
-			} else {
+			case route == "DELETE /api/v1/establishments/{id}":
+				p = strings.Replace(p, "{id}", fmt.Sprint(doomed.ID), 1)
+			default:
 				p = strings.Replace(p, "{id}", fmt.Sprint(f.estA.ID), 1)
 			}
 			status, body := f.call(t, userOfficerA, method, p, bodies[route])

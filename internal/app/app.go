@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"khuyencong/internal/crypto"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/store"
 )
@@ -19,6 +20,8 @@ type App struct {
 	Log *slog.Logger
 	// hashSlots caps concurrent password hashing (argon2id costs memory).
 	hashSlots chan struct{}
+	// keys seals personal data (see SetSecret); nil refuses to store it.
+	keys *crypto.Keyring
 }
 
 // New returns an App over s with the real clock.

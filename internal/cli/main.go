@@ -11,6 +11,7 @@ import (
 
 	"khuyencong/internal/app"
 	"khuyencong/internal/config"
+	"khuyencong/internal/crypto"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
 	"khuyencong/internal/store"
@@ -147,9 +148,38 @@ func (m *Main) openApp(ctx context.Context) (*app.App, func(), error) {
 		return nil, nil, err
 	}
 	a := app.New(st, m.Log)
+	if err := m.loadSecret(a, st); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
 	if err := a.Bootstrap(ctx); err != nil {
 		st.Close()
 		return nil, nil, err
 	}
 	return a, func() { st.Close() }, nil
+}
+
+// loadSecret gives the app the key that seals personal data: the
+// configured secret (KHUYENCONG_SECRET or KHUYENCONG_SECRET_FILE), or on
+// SQLite the key file next to the database (<db>.key, mode 0600), created
+// with a random secret on first use. The key file must be backed up apart
+// from the database: without it the sealed phone and ID numbers are lost.
+// On PostgreSQL without a secret the app gets none, and refuses to store
+// personal data; serve refuses to start.
+func (m *Main) loadSecret(a *app.App, st *store.Store) error {
+	if m.cfg.Secret != "" {
+		return a.SetSecret([]byte(m.cfg.Secret))
+	}
+	if st.Dialect().Postgres() {
+		return nil
+	}
+	_, path, err := store.ParseDSN(m.cfg.DB)
+	if err != nil {
+		return err
+	}
+	secret, err := crypto.LoadOrCreateKeyFile(path + ".key")
+	if err != nil {
+		return kc.Errorf(kc.EInvalid, "personal.key_file", path+".key", err.Error()).Wrap(err)
+	}
+	return a.SetSecret(secret)
 }

@@ -52,6 +52,9 @@ func (m *Main) serve(ctx context.Context) error {
 		return err
 	}
 	defer closeApp()
+	if !a.HasSecret() {
+		return kc.Errorf(kc.EInvalid, "personal.secret_required")
+	}
 
 	var accounts []app.DemoAccount
 	if m.cfg.Demo {

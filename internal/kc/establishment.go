@@ -35,20 +35,27 @@ type Trade struct {
 // thôn). Phone and PersonalID are personal data: the store keeps them
 // encrypted, and the application layer masks them by role.
 type Establishment struct {
-	ID                  int64
-	Kind                string
-	SizeClass           string
-	Name                string
-	CommuneID           int64 // a unit valid today
-	Village             string
-	Lat, Lon            float64
-	HasLocation         bool
-	OwnerName           string
-	OwnerGender         string // female | male | ""
-	OwnerEthnicity      string
-	OwnerBirthYear      int
-	Phone               string
-	PersonalID          string
+	ID             int64
+	Kind           string
+	SizeClass      string
+	Name           string
+	CommuneID      int64 // a unit valid today
+	Village        string
+	Lat, Lon       float64
+	HasLocation    bool
+	OwnerName      string
+	OwnerGender    string // female | male | ""
+	OwnerEthnicity string
+	OwnerBirthYear int
+	Phone          string // clear or masked in the app; never stored
+	PersonalID     string // clear or masked in the app; never stored
+	// PhoneSealed and PersonalIDSealed are the forms the database keeps;
+	// the application layer seals and opens them.
+	PhoneSealed      Sealed
+	PersonalIDSealed Sealed
+	// PersonalMasked is set when Phone, PersonalID and OwnerEthnicity
+	// carry masked values instead of the clear ones.
+	PersonalMasked      bool
 	WomenOwned          bool
 	EthnicMinorityOwned bool
 	FoundedYear         int
@@ -93,11 +100,115 @@ type EstablishmentFilter struct {
 // EstablishmentUpdate carries the editable fields; nil means unchanged.
 // Version, when not zero, is the version the caller read: the update fails
 // with EConflict if someone changed the establishment since.
+//
+// Phone and PersonalID are the clear input of the app; the store writes
+// only PhoneSealed and PersonalIDSealed, which the app derives from them.
 type EstablishmentUpdate struct {
-	Version      int
-	Name         *string
-	Village      *string
-	Kind         *string
-	MainProducts *string
-	Notes        *string
+	Version             int
+	Name                *string
+	Village             *string
+	Kind                *string
+	MainProducts        *string
+	Notes               *string
+	SizeClass           *string
+	CommuneID           *int64
+	Location            *Location // a nil Location inside means "no coordinates"
+	OwnerName           *string
+	OwnerGender         *string
+	OwnerEthnicity      *string
+	OwnerBirthYear      *int
+	Phone               *string
+	PersonalID          *string
+	PhoneSealed         *Sealed
+	PersonalIDSealed    *Sealed
+	WomenOwned          *bool
+	EthnicMinorityOwned *bool
+	FoundedYear         *int
+	RegistrationNo      *string
+	RegistrationDate    *Date
+	TraditionalCraft    *bool
+	CraftVillage        *bool
+	Artisan             *string
+	TradeIDs            *[]int64
+}
+
+// Location is an optional pair of coordinates; Set false clears them.
+type Location struct {
+	Set      bool
+	Lat, Lon float64
+}
+
+// Sealed is a personal value as the database keeps it: the ciphertext
+// (nil when there is no value) and the keyed hash of the normalised value
+// used to find duplicates.
+type Sealed struct {
+	Enc  []byte
+	Hash string
+}
+
+// IsZero reports whether no value is sealed.
+func (s Sealed) IsZero() bool { return len(s.Enc) == 0 && s.Hash == "" }
+
+// Artisan titles (danh hiệu nghệ nhân).
+const (
+	ArtisanNone        = "none"
+	ArtisanFolk        = "folk"        // nghệ nhân dân gian
+	ArtisanMeritorious = "meritorious" // nghệ nhân ưu tú
+)
+
+// ArtisanTitles lists the artisan values of an establishment.
+var ArtisanTitles = []string{ArtisanNone, ArtisanFolk, ArtisanMeritorious}
+
+// Certificate kinds.
+const (
+	CertTypicalProduct = "typical_product" // sản phẩm CNNT tiêu biểu
+	CertOCOP           = "ocop"            // OCOP
+)
+
+// Certificate is a recognition of an establishment's product: a typical
+// rural industrial product at some level, or OCOP stars.
+type Certificate struct {
+	ID              int64
+	EstablishmentID int64
+	Kind            string // typical_product | ocop
+	Level           string // district | province | region | national
+	Stars           int    // OCOP 3..5, 0 otherwise
+	Product         string
+	Number          string
+	Year            int
+	ValidUntil      Date
+}
+
+// Licence is a permit held by an establishment, such as a craft liquor
+// production licence.
+type Licence struct {
+	ID              int64
+	EstablishmentID int64
+	Kind            string
+	Number          string
+	Issuer          string
+	IssuedOn        Date
+	ValidUntil      Date
+}
+
+// ArtisanRecord is a person of an establishment recognised as an artisan.
+type ArtisanRecord struct {
+	ID              int64
+	EstablishmentID int64
+	Name            string
+	Title           string // folk | meritorious | people (nghệ nhân nhân dân)
+	RecognisedYear  int
+}
+
+// Duplicates are the ids of establishments that look like the same
+// producer, by the rule that matched.
+type Duplicates struct {
+	SameName       []int64 // same folded name in the same commune
+	SamePhone      []int64
+	SamePersonalID []int64
+}
+
+// Empty reports whether no duplicate was found.
+func (d Duplicates) Empty() bool {
+	return len(d.SameName) == 0 && len(d.SamePhone) == 0 && len(d.SamePersonalID) == 0
 }

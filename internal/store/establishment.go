@@ -67,6 +67,9 @@ func (s *Store) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc
 
 // CreateEstablishment is CreateEstablishment inside tx.
 func (tx *Tx) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc.Establishment, error) {
+	if err := refuseClear(e); err != nil {
+		return e, err
+	}
 	normalizeEstablishment(&e)
 	var lat, lon any
 	if e.HasLocation {
@@ -75,12 +78,13 @@ func (tx *Tx) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc.E
 	id, err := tx.insert(ctx, `INSERT INTO establishment (kind, size_class, name, name_fold, sort_key, commune_id, village, lat, lon,
 		owner_name, owner_gender, owner_ethnicity, owner_birth_year, women_owned, ethnic_minority_owned,
 		founded_year, registration_no, registration_date, traditional_craft, craft_village, artisan,
-		main_products, notes, demo, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25)`,
+		main_products, notes, demo, version, created_at, updated_at, phone_enc, phone_hash, personal_id_enc, personal_id_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1, $25, $25, $26, $27, $28, $29)`,
 		e.Kind, e.SizeClass, e.Name, vi.SearchKey(e.Name), vi.SortKey(e.Name), e.CommuneID, e.Village, lat, lon,
 		e.OwnerName, e.OwnerGender, e.OwnerEthnicity, nullInt(e.OwnerBirthYear), e.WomenOwned, e.EthnicMinorityOwned,
 		nullInt(e.FoundedYear), e.RegistrationNo, e.RegistrationDate, e.TraditionalCraft, e.CraftVillage, e.Artisan,
-		e.MainProducts, e.Notes, e.Demo, tx.now)
+		e.MainProducts, e.Notes, e.Demo, tx.now,
+		nullBytes(e.PhoneSealed.Enc), e.PhoneSealed.Hash, nullBytes(e.PersonalIDSealed.Enc), e.PersonalIDSealed.Hash)
 	if err != nil {
 		return e, fmt.Errorf("store: create establishment: %w", err)
 	}
@@ -89,6 +93,24 @@ func (tx *Tx) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc.E
 		return e, err
 	}
 	return e, nil
+}
+
+// refuseClear rejects clear personal values: the store writes only what
+// the app sealed, so a caller that forgot to seal fails loudly instead of
+// losing (or leaking) the value.
+func refuseClear(e kc.Establishment) error {
+	if e.Phone != "" || e.PersonalID != "" {
+		return fmt.Errorf("store: establishment %q: personal values must be sealed by the app", e.Name)
+	}
+	return nil
+}
+
+// nullBytes maps an empty slice to NULL.
+func nullBytes(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 // setTrades replaces the trades of an establishment; the first is primary.
@@ -123,8 +145,8 @@ func (s *Store) GetEstablishment(ctx context.Context, id int64) (kc.Establishmen
 // GetEstablishment is GetEstablishment inside tx.
 func (tx *Tx) GetEstablishment(ctx context.Context, id int64) (kc.Establishment, error) {
 	var e kc.Establishment
-	row := tx.queryRow(ctx, "SELECT "+establishmentColumns+" FROM establishment WHERE id = $1", id)
-	if err := scanEstablishment(row, &e); err != nil {
+	row := tx.queryRow(ctx, "SELECT "+establishmentColumns+", phone_enc, phone_hash, personal_id_enc, personal_id_hash FROM establishment WHERE id = $1", id)
+	if err := scanEstablishment(row, &e, &e.PhoneSealed.Enc, &e.PhoneSealed.Hash, &e.PersonalIDSealed.Enc, &e.PersonalIDSealed.Hash); err != nil {
 		return e, fmt.Errorf("store: get establishment %d: %w", id, tx.s.mapErr(err))
 	}
 	trades, err := tx.tradesOf(ctx, []int64{id})
@@ -195,6 +217,65 @@ func (tx *Tx) UpdateEstablishment(ctx context.Context, id int64, upd kc.Establis
 	if upd.Notes != nil {
 		add("notes", strings.TrimSpace(*upd.Notes))
 	}
+	str := func(col string, v *string) {
+		if v != nil {
+			add(col, vi.NFC(*v))
+		}
+	}
+	boolean := func(col string, v *bool) {
+		if v != nil {
+			add(col, *v)
+		}
+	}
+	year := func(col string, v *int) {
+		if v != nil {
+			add(col, nullInt(*v))
+		}
+	}
+	str("size_class", upd.SizeClass)
+	if upd.CommuneID != nil {
+		add("commune_id", *upd.CommuneID)
+	}
+	if upd.Location != nil {
+		if upd.Location.Set {
+			add("lat", upd.Location.Lat)
+			add("lon", upd.Location.Lon)
+		} else {
+			add("lat", nil)
+			add("lon", nil)
+		}
+	}
+	str("owner_name", upd.OwnerName)
+	str("owner_gender", upd.OwnerGender)
+	str("owner_ethnicity", upd.OwnerEthnicity)
+	year("owner_birth_year", upd.OwnerBirthYear)
+	if upd.Phone != nil || upd.PersonalID != nil {
+		return kc.Establishment{}, fmt.Errorf("store: update establishment %d: personal values must be sealed by the app", id)
+	}
+	if upd.PhoneSealed != nil {
+		add("phone_enc", nullBytes(upd.PhoneSealed.Enc))
+		add("phone_hash", upd.PhoneSealed.Hash)
+	}
+	if upd.PersonalIDSealed != nil {
+		add("personal_id_enc", nullBytes(upd.PersonalIDSealed.Enc))
+		add("personal_id_hash", upd.PersonalIDSealed.Hash)
+	}
+	boolean("women_owned", upd.WomenOwned)
+	boolean("ethnic_minority_owned", upd.EthnicMinorityOwned)
+	year("founded_year", upd.FoundedYear)
+	str("registration_no", upd.RegistrationNo)
+	if upd.RegistrationDate != nil {
+		add("registration_date", *upd.RegistrationDate)
+	}
+	boolean("traditional_craft", upd.TraditionalCraft)
+	boolean("craft_village", upd.CraftVillage)
+	if upd.Artisan != nil {
+		a := *upd.Artisan
+		if a == "" {
+			a = kc.ArtisanNone
+		}
+		add("artisan", a)
+	}
 	args = append(args, id)
 	where := fmt.Sprintf(" WHERE id = $%d", len(args))
 	if upd.Version != 0 {
@@ -210,6 +291,11 @@ func (tx *Tx) UpdateEstablishment(ctx context.Context, id int64, upd kc.Establis
 			return kc.Establishment{}, err
 		}
 		return kc.Establishment{}, &kc.Error{Code: kc.EConflict, Key: "error.conflict", Err: fmt.Errorf("store: establishment %d changed since version %d", id, upd.Version)}
+	}
+	if upd.TradeIDs != nil {
+		if err := tx.setTrades(ctx, id, *upd.TradeIDs); err != nil {
+			return kc.Establishment{}, err
+		}
 	}
 	return tx.GetEstablishment(ctx, id)
 }
@@ -355,26 +441,83 @@ func (tx *Tx) UpsertFact(ctx context.Context, f kc.EstablishmentFact) error {
 	return nil
 }
 
+// DeleteFact removes the facts of one year of an establishment (ENotFound
+// when there is none) and recomputes the latest-year summary, so the
+// dashboard counts follow.
+func (s *Store) DeleteFact(ctx context.Context, establishmentID int64, year int) error {
+	return s.InTx(ctx, func(tx *Tx) error { return tx.DeleteFact(ctx, establishmentID, year) })
+}
+
+// DeleteFact is DeleteFact inside tx.
+func (tx *Tx) DeleteFact(ctx context.Context, establishmentID int64, year int) error {
+	res, err := tx.exec(ctx, "DELETE FROM establishment_fact WHERE establishment_id = $1 AND year = $2", establishmentID, year)
+	if err != nil {
+		return fmt.Errorf("store: delete fact %d/%d: %w", establishmentID, year, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return &kc.Error{Code: kc.ENotFound, Key: "error.not_found", Err: fmt.Errorf("store: no fact %d/%d", establishmentID, year)}
+	}
+	// The latest year is the newest remaining one (none: NULL and 0).
+	if _, err := tx.exec(ctx, `UPDATE establishment SET
+		latest_year = (SELECT MAX(year) FROM establishment_fact WHERE establishment_id = $1),
+		latest_workers = COALESCE((SELECT workers FROM establishment_fact WHERE establishment_id = $1 ORDER BY year DESC LIMIT 1), 0)
+		WHERE id = $1`, establishmentID); err != nil {
+		return fmt.Errorf("store: latest fact %d: %w", establishmentID, err)
+	}
+	return nil
+}
+
+// GetFact returns the facts of one year of an establishment, or ENotFound.
+func (s *Store) GetFact(ctx context.Context, establishmentID int64, year int) (kc.EstablishmentFact, error) {
+	var f kc.EstablishmentFact
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		f, err = tx.GetFact(ctx, establishmentID, year)
+		return err
+	})
+	return f, err
+}
+
+// GetFact is GetFact inside tx.
+func (tx *Tx) GetFact(ctx context.Context, establishmentID int64, year int) (kc.EstablishmentFact, error) {
+	var f kc.EstablishmentFact
+	err := tx.queryRow(ctx, `SELECT establishment_id, year, workers, women_workers, ethnic_minority_workers, revenue, capital, avg_income, source
+		FROM establishment_fact WHERE establishment_id = $1 AND year = $2`, establishmentID, year).
+		Scan(&f.EstablishmentID, &f.Year, &f.Workers, &f.WomenWorkers, &f.EthnicMinorityWorkers, &f.Revenue, &f.Capital, &f.AvgIncome, &f.Source)
+	if err != nil {
+		return f, fmt.Errorf("store: get fact %d/%d: %w", establishmentID, year, tx.s.mapErr(err))
+	}
+	return f, nil
+}
+
 // ListFacts returns the yearly facts of an establishment, oldest first.
 func (s *Store) ListFacts(ctx context.Context, establishmentID int64) ([]kc.EstablishmentFact, error) {
 	var out []kc.EstablishmentFact
 	err := s.View(ctx, func(tx *Tx) error {
-		rows, err := tx.query(ctx, `SELECT establishment_id, year, workers, women_workers, ethnic_minority_workers, revenue, capital, avg_income, source
-			FROM establishment_fact WHERE establishment_id = $1 ORDER BY year`, establishmentID)
-		if err != nil {
-			return fmt.Errorf("store: list facts %d: %w", establishmentID, err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var f kc.EstablishmentFact
-			if err := rows.Scan(&f.EstablishmentID, &f.Year, &f.Workers, &f.WomenWorkers, &f.EthnicMinorityWorkers, &f.Revenue, &f.Capital, &f.AvgIncome, &f.Source); err != nil {
-				return err
-			}
-			out = append(out, f)
-		}
-		return rows.Err()
+		var err error
+		out, err = tx.ListFacts(ctx, establishmentID)
+		return err
 	})
 	return out, err
+}
+
+// ListFacts is ListFacts inside tx.
+func (tx *Tx) ListFacts(ctx context.Context, establishmentID int64) ([]kc.EstablishmentFact, error) {
+	rows, err := tx.query(ctx, `SELECT establishment_id, year, workers, women_workers, ethnic_minority_workers, revenue, capital, avg_income, source
+		FROM establishment_fact WHERE establishment_id = $1 ORDER BY year`, establishmentID)
+	if err != nil {
+		return nil, fmt.Errorf("store: list facts %d: %w", establishmentID, err)
+	}
+	defer rows.Close()
+	var out []kc.EstablishmentFact
+	for rows.Next() {
+		var f kc.EstablishmentFact
+		if err := rows.Scan(&f.EstablishmentID, &f.Year, &f.Workers, &f.WomenWorkers, &f.EthnicMinorityWorkers, &f.Revenue, &f.Capital, &f.AvgIncome, &f.Source); err != nil {
+			return nil, fmt.Errorf("store: list facts %d: %w", establishmentID, err)
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
 }
 
 // CountEstablishments returns the number of establishments in the database.

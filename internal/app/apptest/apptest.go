@@ -18,6 +18,10 @@ import (
 // password rules.
 const Password = "Thu-nghiem-2026!kc"
 
+// Secret is the master secret that seals the fixture's personal data;
+// it is for tests only.
+const Secret = "apptest-secret-for-personal-data-0123456789"
+
 // Account names of the fixture.
 const (
 	OfficerA = "canbo.xa.a" // commune officer of CommuneA
@@ -50,6 +54,9 @@ func NewScope(t testing.TB, st *store.Store) *Scope {
 	}
 	f := &Scope{App: app.New(st, nil), Users: map[string]kc.User{}}
 	f.App.Now = st.Now
+	if err := f.App.SetSecret([]byte(Secret)); err != nil {
+		t.Fatalf("secret: %v", err)
+	}
 	on := kc.MustDate("2026-01-01")
 	for _, u := range []struct {
 		dst  *kc.Unit
