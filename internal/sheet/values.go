@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"khuyencong/internal/kc"
+	"khuyencong/internal/vi"
 )
 
 // YearPivot decides the century of two-digit years (d/m/yy), as Excel does:
@@ -149,7 +150,7 @@ var approxWords = []string{"khoang", "tren", "duoi", "hon", "gan", "tam", "uoc",
 // optional unit word (money only); the header multiplier applies when the
 // cell has no unit word of its own.
 func parseNumber(s string, mult int64, money bool) (*big.Rat, *problem) {
-	f := fold(strings.ReplaceAll(s, "\u00a0", " "))
+	f := vi.Fold(strings.ReplaceAll(s, "\u00a0", " "))
 	for _, w := range approxWords {
 		if strings.HasPrefix(f, w) {
 			return nil, fail("sheet.approximate", s)
@@ -356,7 +357,7 @@ var (
 )
 
 func parseBool(s string) (any, *problem) {
-	f := fold(s)
+	f := vi.Fold(s)
 	switch {
 	case trueWords[f]:
 		return true, nil
@@ -391,8 +392,8 @@ var enumIndex = func() map[string]map[string]string {
 			m[a] = code
 		}
 		for _, o := range c.Options {
-			m[fold(o.Code)] = o.Code
-			m[fold(o.Label)] = o.Code
+			m[vi.Fold(o.Code)] = o.Code
+			m[vi.Fold(o.Label)] = o.Code
 		}
 		out[c.Key] = m
 	}
@@ -400,14 +401,14 @@ var enumIndex = func() map[string]map[string]string {
 }()
 
 func parseEnum(c Column, s string) (any, *problem) {
-	f := fold(s)
+	f := vi.Fold(s)
 	if m, ok := enumIndex[c.Key]; ok {
 		if code, ok := m[f]; ok {
 			return code, nil
 		}
 	} else {
 		for _, o := range c.Options {
-			if fold(o.Code) == f || fold(o.Label) == f {
+			if vi.Fold(o.Code) == f || vi.Fold(o.Label) == f {
 				return o.Code, nil
 			}
 		}

@@ -24,6 +24,72 @@ var dReplacer = strings.NewReplacer("đ", "d", "Đ", "D")
 // lower-cases s: "Rượu men lá Đá Bàn" → "ruou men la da ban". It is the only
 // folding function; use it on stored names and on queries alike.
 func Fold(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if out, ok := foldFast(s); ok {
+		return out
+	}
+	return foldSlow(s)
+}
+
+// foldTable maps every precomposed Latin letter whose decomposition is an
+// ASCII letter plus combining marks (all Vietnamese letters among them) to
+// that lower-case ASCII letter, and đ/Đ to d.
+var foldTable = func() map[rune]byte {
+	m := map[rune]byte{'đ': 'd', 'Đ': 'd'}
+	for _, span := range [][2]rune{{0x00C0, 0x024F}, {0x1E00, 0x1EFF}} {
+		for r := span[0]; r <= span[1]; r++ {
+			d := []rune(norm.NFD.String(string(r)))
+			if len(d) < 2 || d[0] >= 0x80 || !unicode.IsLetter(d[0]) {
+				continue
+			}
+			marks := true
+			for _, x := range d[1:] {
+				marks = marks && unicode.Is(unicode.Mn, x)
+			}
+			if marks {
+				m[r] = byte(unicode.ToLower(d[0]))
+			}
+		}
+	}
+	return m
+}()
+
+// foldFast folds s without allocating a transformer when s holds only
+// ASCII and letters of foldTable; ok is false for any other text.
+func foldFast(s string) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range s {
+		var c byte
+		switch {
+		case r < 0x80:
+			if r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\v' || r == '\f' {
+				space = b.Len() > 0
+				continue
+			}
+			c = byte(r)
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+		default:
+			var ok bool
+			if c, ok = foldTable[r]; !ok {
+				return "", false
+			}
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
+}
+
+// foldSlow is the general definition of Fold: NFD, drop combining marks,
+// NFC, đ→d, lower case, collapse white space.
+func foldSlow(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 	out, _, err := transform.String(t, s)
 	if err != nil {

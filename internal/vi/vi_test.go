@@ -24,6 +24,27 @@ func TestFold(t *testing.T) {
 	}
 }
 
+func TestFoldFastMatchesSlow(t *testing.T) {
+	inputs := []string{"Rượu men lá Đá Bàn", "  HÀ\tNỘI  ", "Xã Đakrông", "Ǆ", "ŉ", "ß", "Thủy Hòa", ""}
+	for r := range foldTable {
+		inputs = append(inputs, string(r), "A"+string(r)+" b")
+	}
+	for _, in := range inputs {
+		if fast, ok := foldFast(in); ok && fast != foldSlow(in) {
+			t.Errorf("foldFast(%q) = %q, foldSlow = %q", in, fast, foldSlow(in))
+		}
+	}
+	if _, ok := foldFast("Hướng Hiệp"); !ok {
+		t.Error("Vietnamese letters should take the fast path")
+	}
+}
+
+func BenchmarkFold(b *testing.B) {
+	for b.Loop() {
+		Fold("Hợp tác xã dệt thổ cẩm A Bung, thôn Cu Tài 2")
+	}
+}
+
 func TestSearchKeyJoinsSpellings(t *testing.T) {
 	a, b, c := SearchKey("Đa Krông"), SearchKey("Đakrông"), SearchKey("dakrong")
 	if a != b || b != c || a != "dakrong" {
@@ -78,6 +99,9 @@ func FuzzFold(f *testing.F) {
 			if unicode.Is(unicode.Mn, r) {
 				t.Errorf("combining mark in %q", got)
 			}
+		}
+		if fast, ok := foldFast(s); ok && fast != foldSlow(s) {
+			t.Errorf("fast and slow fold differ for %q: %q vs %q", s, fast, foldSlow(s))
 		}
 		if Fold(norm.NFD.String(s)) != Fold(norm.NFC.String(s)) {
 			t.Errorf("NFC and NFD differ for %q", s)
