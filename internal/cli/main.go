@@ -121,6 +121,8 @@ func (m *Main) rootCmd() *cobra.Command {
 		m.auditCmd(),
 		m.demoCmd(),
 		m.benchCmd(),
+		m.importCmd(),
+		m.exportCmd(),
 	)
 	return root
 }

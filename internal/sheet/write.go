@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"archive/zip"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -241,6 +242,10 @@ type XLSXWriter struct {
 // EstablishmentColumns. Call Write for each record, then Close.
 func NewXLSXWriter(w io.Writer) (*XLSXWriter, error) {
 	f := excelize.NewFile()
+	// excelize's Write builds the whole zip in a bytes.Buffer before
+	// copying it out (400 MB for a million rows); a zip writer on w
+	// itself streams the archive, and the buffer stays empty.
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	if err := f.SetSheetName("Sheet1", DataSheet); err != nil {
 		f.Close()
 		return nil, err

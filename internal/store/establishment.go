@@ -319,36 +319,7 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 	if f.CommuneIDs != nil && len(f.CommuneIDs) == 0 {
 		return nil, 0, nil
 	}
-	var where []string
-	var args []any
-	if f.CommuneIDs != nil {
-		in, a := inInts(len(args)+1, f.CommuneIDs)
-		where = append(where, "commune_id IN "+in)
-		args = append(args, a...)
-	}
-	if key := vi.SearchKey(f.Query); key != "" {
-		args = append(args, key)
-		n := len(args)
-		switch {
-		case tx.Dialect().Postgres():
-			where = append(where, fmt.Sprintf("name_fold LIKE '%%' || $%d || '%%'", n))
-		case len([]rune(key)) >= 3:
-			// The trigram FTS table answers substring matches; the key holds
-			// only letters and digits, so quoting it as a phrase is safe.
-			args[n-1] = `"` + key + `"`
-			where = append(where, fmt.Sprintf("id IN (SELECT rowid FROM establishment_fts WHERE establishment_fts MATCH $%d)", n))
-		default:
-			where = append(where, fmt.Sprintf("name_fold LIKE '%%' || $%d || '%%'", n))
-		}
-	}
-	if f.Kind != "" {
-		args = append(args, f.Kind)
-		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
-	}
-	if f.TradeID != 0 {
-		args = append(args, f.TradeID)
-		where = append(where, fmt.Sprintf("id IN (SELECT establishment_id FROM establishment_trade WHERE trade_id = $%d)", len(args)))
-	}
+	where, args := tx.establishmentWhere(f)
 	// Filtered only by communes (or not at all), the total comes from
 	// commune_stat: a window count over a million rows would cost seconds.
 	byCommuneOnly := f.Query == "" && f.Kind == "" && f.TradeID == 0
@@ -411,6 +382,44 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 		out[i].TradeIDs = trades[out[i].ID]
 	}
 	return out, total, nil
+}
+
+// establishmentWhere returns the conditions (over unqualified establishment
+// columns, $1 on) and arguments that select what f asks for, apart from
+// paging: the communes, the folded-name search (FTS trigram on SQLite),
+// the kind and the trade. f.CommuneIDs must not be an empty non-nil slice.
+func (tx *Tx) establishmentWhere(f kc.EstablishmentFilter) ([]string, []any) {
+	var where []string
+	var args []any
+	if f.CommuneIDs != nil {
+		in, a := inInts(len(args)+1, f.CommuneIDs)
+		where = append(where, "commune_id IN "+in)
+		args = append(args, a...)
+	}
+	if key := vi.SearchKey(f.Query); key != "" {
+		args = append(args, key)
+		n := len(args)
+		switch {
+		case tx.Dialect().Postgres():
+			where = append(where, fmt.Sprintf("name_fold LIKE '%%' || $%d || '%%'", n))
+		case len([]rune(key)) >= 3:
+			// The trigram FTS table answers substring matches; the key holds
+			// only letters and digits, so quoting it as a phrase is safe.
+			args[n-1] = `"` + key + `"`
+			where = append(where, fmt.Sprintf("id IN (SELECT rowid FROM establishment_fts WHERE establishment_fts MATCH $%d)", n))
+		default:
+			where = append(where, fmt.Sprintf("name_fold LIKE '%%' || $%d || '%%'", n))
+		}
+	}
+	if f.Kind != "" {
+		args = append(args, f.Kind)
+		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+	}
+	if f.TradeID != 0 {
+		args = append(args, f.TradeID)
+		where = append(where, fmt.Sprintf("id IN (SELECT establishment_id FROM establishment_trade WHERE trade_id = $%d)", len(args)))
+	}
+	return where, args
 }
 
 // UpsertFact writes the facts of one establishment for one year, replacing

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"khuyencong/internal/app"
+	"khuyencong/internal/auth"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
 	"khuyencong/internal/vi"
@@ -16,6 +17,9 @@ import (
 
 func (s *Server) establishmentRoutes() {
 	s.mux.HandleFunc("GET /establishments", s.requireUser(s.listEstablishments))
+	s.mux.HandleFunc("GET /establishments/export.xlsx", s.requireUser(s.exportEstablishments(app.FormatXLSX)))
+	s.mux.HandleFunc("GET /establishments/export.csv", s.requireUser(s.exportEstablishments(app.FormatCSV)))
+	s.mux.HandleFunc("GET /establishments/template.xlsx", s.requireUser(s.importTemplate))
 	s.mux.HandleFunc("GET /establishments/{id}", s.requireUser(s.showEstablishment))
 	s.mux.HandleFunc("GET /establishments/{id}/edit", s.requireUser(s.editEstablishment))
 	s.mux.HandleFunc("POST /establishments/{id}", s.requireUser(s.updateEstablishment))
@@ -39,6 +43,11 @@ type establishmentList struct {
 	Total int
 	Rows  []establishmentRow
 	Pager pagerView
+	// Export holds the list's filters as hidden fields of the export
+	// form, so the file holds exactly what the list shows.
+	Export url.Values
+	// CanExportPersonal offers the "include personal data" checkbox.
+	CanExportPersonal bool
 }
 
 // pagerView is the data of the "pager" partial.
@@ -106,6 +115,10 @@ func (s *Server) listEstablishments(w http.ResponseWriter, r *http.Request) {
 		base.Set("q", q)
 	}
 	v.Pager = newPager(lang, page, establishmentsPerPage, total, base, "/establishments")
+	v.Export = base
+	if p := app.PrincipalFrom(r.Context()); p != nil {
+		v.CanExportPersonal = auth.Can(p.User.Role, auth.PermExportPersonal)
+	}
 	s.render(w, r, http.StatusOK, "establishments", s.page(r, locale.T(lang, "est.title"), "establishments", v))
 }
 
@@ -280,4 +293,93 @@ func (s *Server) unitNames(ctx context.Context, ids []int64) map[int64]string {
 		out[u.ID] = u.Name
 	}
 	return out
+}
+
+// exportContentTypes are the media types of the export formats.
+var exportContentTypes = map[string]string{
+	app.FormatXLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	app.FormatCSV:  "text/csv; charset=utf-8",
+}
+
+// attachment is a ResponseWriter that sets the download headers on the
+// first write, so that an error found before any byte is written can still
+// be answered with an ordinary error page.
+type attachment struct {
+	http.ResponseWriter
+	contentType, filename string
+	started               bool
+}
+
+func (a *attachment) Write(b []byte) (int, error) {
+	if !a.started {
+		a.started = true
+		h := a.Header()
+		h.Set("Content-Type", a.contentType)
+		h.Set("Content-Disposition", `attachment; filename="`+a.filename+`"`)
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+	}
+	return a.ResponseWriter.Write(b)
+}
+
+// exportAllowed takes a token from the caller's export bucket (the login
+// limiter's rate, keyed by account); when none is left it answers 429.
+func (s *Server) exportAllowed(w http.ResponseWriter, r *http.Request) bool {
+	p := app.PrincipalFrom(r.Context())
+	if s.limits.allow("export|" + strconv.FormatInt(p.User.ID, 10) + "|" + p.User.Username) {
+		return true
+	}
+	w.Header().Set("Retry-After", "60")
+	s.fail(w, r, kc.Errorf(kc.ERateLimited, "export.rate_limited"))
+	return false
+}
+
+// exportEstablishments streams the establishments that the list's filters
+// select (q, and as in the API unit, trade and kind) in the caller's
+// scope as an XLSX or CSV download named like "co-so-2026-11-25.xlsx".
+// personal=1 includes unmasked personal data for roles allowed to export
+// it (403 otherwise); the app audits every export.
+func (s *Server) exportEstablishments(format string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if !s.exportAllowed(w, r) {
+			return
+		}
+		q := r.URL.Query()
+		f := app.ExportFilter{Query: q.Get("q"), UnitCode: q.Get("unit"), Kind: strings.TrimSpace(q.Get("kind"))}
+		if t := strings.TrimSpace(q.Get("trade")); t != "" {
+			var err error
+			if id, perr := strconv.ParseInt(t, 10, 64); perr == nil && id > 0 {
+				f.TradeID = id
+			} else if f.TradeID, err = s.app.TradeByCode(r.Context(), t); err != nil {
+				s.fail(w, r, err)
+				return
+			}
+		}
+		personal := q.Get("personal") == "1" || q.Get("personal") == "on"
+		out := &attachment{ResponseWriter: w, contentType: exportContentTypes[format], filename: app.ExportFileName("co-so", s.app.Now(), format)}
+		if _, err := s.app.ExportEstablishments(r.Context(), out, format, f, personal); err != nil {
+			if out.started {
+				// The download has begun: the client sees a truncated file.
+				s.log.Error("export", "err", err)
+				return
+			}
+			s.fail(w, r, err)
+		}
+	}
+}
+
+// importTemplate downloads the import template with the communes of the
+// caller's scope and the trade catalogue as dropdowns.
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request) {
+	if !s.exportAllowed(w, r) {
+		return
+	}
+	out := &attachment{ResponseWriter: w, contentType: exportContentTypes[app.FormatXLSX], filename: app.ExportFileName("mau-nhap-co-so", s.app.Now(), app.FormatXLSX)}
+	if err := s.app.ImportTemplate(r.Context(), out); err != nil {
+		if out.started {
+			s.log.Error("import template", "err", err)
+			return
+		}
+		s.fail(w, r, err)
+	}
 }

@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"khuyencong/internal/kc"
+	"khuyencong/internal/vi"
+)
+
+// ImportUnits returns every unit, current or former (provinces, districts
+// and communes), and every succession link that leaves a commune, so an
+// import can resolve the communes of a whole file in memory.
+func (s *Store) ImportUnits(ctx context.Context) ([]kc.Unit, []kc.Succession, error) {
+	var units []kc.Unit
+	var links []kc.Succession
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		if units, err = tx.unitsQuery(ctx, "SELECT "+unitCols+" FROM unit u ORDER BY u.id"); err != nil {
+			return err
+		}
+		rows, err := tx.query(ctx, `SELECT s.from_unit_id, s.to_unit_id, s.scope, s.effective FROM unit_succession s
+			JOIN unit f ON f.id = s.from_unit_id WHERE f.level = 'commune' ORDER BY s.from_unit_id, s.to_unit_id`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l kc.Succession
+			if err := rows.Scan(&l.FromID, &l.ToID, &l.Scope, &l.Effective); err != nil {
+				return err
+			}
+			links = append(links, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("store: import units: %w", err)
+	}
+	return units, links, nil
+}
+
+// DuplicateCandidate is an establishment that may be the same producer as
+// a row of an import: its commune, folded name and personal-data hashes.
+type DuplicateCandidate struct {
+	ID             int64
+	CommuneID      int64
+	NameFold       string
+	PhoneHash      string
+	PersonalIDHash string
+}
+
+// importBatch is the number of values per IN list of the duplicate search.
+const importBatch = 500
+
+// FindDuplicateCandidates returns the establishments whose folded name
+// (vi.SearchKey) is one of nameFolds in one of communeIDs, or whose phone
+// or personal ID hash is one of the given hashes: everything an import
+// needs to find duplicates of many rows in a few queries.
+func (s *Store) FindDuplicateCandidates(ctx context.Context, communeIDs []int64, nameFolds, phoneHashes, idHashes []string) ([]DuplicateCandidate, error) {
+	seen := map[int64]bool{}
+	var out []DuplicateCandidate
+	const cols = "SELECT id, commune_id, name_fold, phone_hash, personal_id_hash FROM establishment WHERE "
+	err := s.View(ctx, func(tx *Tx) error {
+		run := func(q string, args []any) error {
+			rows, err := tx.query(ctx, q, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var c DuplicateCandidate
+				if err := rows.Scan(&c.ID, &c.CommuneID, &c.NameFold, &c.PhoneHash, &c.PersonalIDHash); err != nil {
+					return err
+				}
+				if !seen[c.ID] {
+					seen[c.ID] = true
+					out = append(out, c)
+				}
+			}
+			return rows.Err()
+		}
+		strIn := func(start int, vals []string) (string, []any) {
+			var b strings.Builder
+			args := make([]any, len(vals))
+			b.WriteByte('(')
+			for i, v := range vals {
+				if i > 0 {
+					b.WriteByte(',')
+				}
+				fmt.Fprintf(&b, "$%d", start+i)
+				args[i] = v
+			}
+			b.WriteByte(')')
+			return b.String(), args
+		}
+		if len(communeIDs) > 0 {
+			communes := intList(communeIDs)
+			for start := 0; start < len(nameFolds); start += importBatch {
+				in, args := strIn(1, nameFolds[start:min(start+importBatch, len(nameFolds))])
+				if err := run(cols+"commune_id IN "+communes+" AND name_fold IN "+in, args); err != nil {
+					return err
+				}
+			}
+		}
+		for _, h := range []struct {
+			col  string
+			vals []string
+		}{{"phone_hash", phoneHashes}, {"personal_id_hash", idHashes}} {
+			for start := 0; start < len(h.vals); start += importBatch {
+				in, args := strIn(1, h.vals[start:min(start+importBatch, len(h.vals))])
+				if err := run(cols+h.col+" IN "+in, args); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: duplicate candidates: %w", err)
+	}
+	return out, nil
+}
+
+// ImportEstablishment is a new establishment of an import, with its
+// personal values sealed by the app and its yearly facts.
+type ImportEstablishment struct {
+	kc.Establishment
+	Facts []kc.EstablishmentFact
+}
+
+// InsertEstablishments writes new establishments with their trades and
+// facts inside tx, with multi-row prepared INSERTs, and returns their ids
+// in order. Ids are reserved first (from the identity sequence on
+// PostgreSQL; on SQLite the write transaction holds the only writer), so
+// trades and facts can name them without a round trip per row.
+func (tx *Tx) InsertEstablishments(ctx context.Context, es []ImportEstablishment) ([]int64, error) {
+	if len(es) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, 0, len(es))
+	if tx.Dialect().Postgres() {
+		got, err := tx.ids(ctx, "SELECT nextval(pg_get_serial_sequence('establishment', 'id')) FROM generate_series(1, $1)", len(es))
+		if err != nil {
+			return nil, fmt.Errorf("store: reserve establishment ids: %w", err)
+		}
+		ids = got
+	} else {
+		first, err := tx.count(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM establishment")
+		if err != nil {
+			return nil, fmt.Errorf("store: next establishment id: %w", err)
+		}
+		for i := range es {
+			ids = append(ids, first+int64(i))
+		}
+	}
+	if len(ids) != len(es) {
+		return nil, fmt.Errorf("store: reserved %d ids for %d establishments", len(ids), len(es))
+	}
+	now := tx.now
+	est := bulkTable{name: "establishment", cols: []string{"id", "kind", "size_class", "name", "name_fold", "sort_key", "commune_id", "village", "lat", "lon",
+		"owner_name", "owner_gender", "owner_ethnicity", "owner_birth_year", "women_owned", "ethnic_minority_owned", "founded_year",
+		"registration_no", "registration_date", "traditional_craft", "craft_village", "artisan", "main_products", "notes", "demo",
+		"version", "created_at", "updated_at", "latest_year", "latest_workers", "phone_enc", "phone_hash", "personal_id_enc", "personal_id_hash"}}
+	trades := bulkTable{name: "establishment_trade", cols: []string{"establishment_id", "trade_id", "is_primary"}}
+	facts := bulkTable{name: "establishment_fact", cols: []string{"establishment_id", "year", "workers", "women_workers", "ethnic_minority_workers",
+		"revenue", "capital", "avg_income", "source"}}
+	for i := range es {
+		e := &es[i]
+		if err := refuseClear(e.Establishment); err != nil {
+			return nil, err
+		}
+		normalizeEstablishment(&e.Establishment)
+		id := ids[i]
+		var lat, lon any
+		if e.HasLocation {
+			lat, lon = e.Lat, e.Lon
+		}
+		var latestYear any
+		latestWorkers, best := int64(0), 0
+		for _, f := range e.Facts {
+			if f.Year >= best {
+				best, latestWorkers = f.Year, int64(f.Workers)
+			}
+			src := f.Source
+			if src == "" {
+				src = "import"
+			}
+			facts.rows = append(facts.rows, []any{id, int64(f.Year), int64(f.Workers), int64(f.WomenWorkers), int64(f.EthnicMinorityWorkers),
+				f.Revenue, f.Capital, f.AvgIncome, src})
+		}
+		if best > 0 {
+			latestYear = int64(best)
+		}
+		est.rows = append(est.rows, []any{id, e.Kind, e.SizeClass, e.Name, vi.SearchKey(e.Name), vi.SortKey(e.Name), e.CommuneID, e.Village, lat, lon,
+			e.OwnerName, e.OwnerGender, e.OwnerEthnicity, nullInt(e.OwnerBirthYear), e.WomenOwned, e.EthnicMinorityOwned, nullInt(e.FoundedYear),
+			e.RegistrationNo, nullDate(e.RegistrationDate), e.TraditionalCraft, e.CraftVillage, e.Artisan, e.MainProducts, e.Notes, e.Demo,
+			int64(1), now, now, latestYear, latestWorkers,
+			nullBytes(e.PhoneSealed.Enc), e.PhoneSealed.Hash, nullBytes(e.PersonalIDSealed.Enc), e.PersonalIDSealed.Hash})
+		seen := map[int64]bool{}
+		for j, t := range e.TradeIDs {
+			if !seen[t] {
+				seen[t] = true
+				trades.rows = append(trades.rows, []any{id, t, j == 0})
+			}
+		}
+	}
+	stmts := map[string]*sql.Stmt{}
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
+		}
+	}()
+	for _, t := range []bulkTable{est, trades, facts} {
+		if err := tx.insertMany(ctx, stmts, t); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// insertMany writes t with prepared multi-row INSERTs of up to 100 rows,
+// in either dialect; explicit establishment ids override the identity on
+// PostgreSQL.
+func (tx *Tx) insertMany(ctx context.Context, stmts map[string]*sql.Stmt, t bulkTable) error {
+	if !tx.Dialect().Postgres() {
+		return tx.insertRows(ctx, stmts, t)
+	}
+	per := min(sqliteMaxParams/len(t.cols), 100)
+	for start := 0; start < len(t.rows); start += per {
+		chunk := t.rows[start:min(start+per, len(t.rows))]
+		key := fmt.Sprintf("%s/%d", t.name, len(chunk))
+		st, ok := stmts[key]
+		if !ok {
+			var b strings.Builder
+			b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ")")
+			if t.name == "establishment" {
+				b.WriteString(" OVERRIDING SYSTEM VALUE")
+			}
+			b.WriteString(" VALUES ")
+			n := 0
+			for r := range chunk {
+				if r > 0 {
+					b.WriteString(", ")
+				}
+				b.WriteByte('(')
+				for c := range t.cols {
+					if c > 0 {
+						b.WriteByte(',')
+					}
+					n++
+					fmt.Fprintf(&b, "$%d", n)
+				}
+				b.WriteByte(')')
+			}
+			var err error
+			if st, err = tx.tx.PrepareContext(ctx, b.String()); err != nil {
+				return fmt.Errorf("store: import prepare %s: %w", t.name, err)
+			}
+			stmts[key] = st
+		}
+		args := make([]any, 0, len(chunk)*len(t.cols))
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return fmt.Errorf("store: import insert %s: %w", t.name, tx.s.mapErr(err))
+		}
+	}
+	return nil
+}
+
+// ImportCounts are the row counts an import test compares before and after.
+type ImportCounts struct {
+	Establishments, Facts, Trades, Audit int64
+}
+
+// CountImportRows returns the number of establishments, facts, trade links
+// and audit entries in the database.
+func (s *Store) CountImportRows(ctx context.Context) (ImportCounts, error) {
+	var c ImportCounts
+	err := s.View(ctx, func(tx *Tx) error {
+		for _, q := range []struct {
+			dst   *int64
+			table string
+		}{{&c.Establishments, "establishment"}, {&c.Facts, "establishment_fact"}, {&c.Trades, "establishment_trade"}, {&c.Audit, "audit"}} {
+			n, err := tx.count(ctx, "SELECT COUNT(*) FROM "+q.table)
+			if err != nil {
+				return fmt.Errorf("store: count %s: %w", q.table, err)
+			}
+			*q.dst = n
+		}
+		return nil
+	})
+	return c, err
+}
