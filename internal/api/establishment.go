@@ -202,6 +202,22 @@ func (x *API) getEstablishment(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, toEstablishment(e))
 }
 
+// writable checks that the caller may change establishment id: out of
+// scope is 404 and a read-only role 403, in that order so that a 403
+// reveals nothing outside the scope. On failure it writes the response and
+// returns false.
+func (x *API) writable(w http.ResponseWriter, r *http.Request, id int64) bool {
+	if _, err := x.app.GetEstablishment(r.Context(), id); err != nil {
+		x.fail(w, r, err)
+		return false
+	}
+	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
+		x.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+		return false
+	}
+	return true
+}
+
 // maxBody caps request bodies of the API.
 const maxBody = 1 << 20
 
@@ -214,12 +230,7 @@ func (x *API) patchEstablishment(w http.ResponseWriter, r *http.Request) {
 		x.fail(w, r, err)
 		return
 	}
-	if _, err := x.app.GetEstablishment(r.Context(), id); err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
-		x.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+	if !x.writable(w, r, id) {
 		return
 	}
 	var in EstablishmentPatch
@@ -371,12 +382,7 @@ func (x *API) putEstablishment(w http.ResponseWriter, r *http.Request) {
 		x.fail(w, r, err)
 		return
 	}
-	if _, err := x.app.GetEstablishment(r.Context(), id); err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
-		x.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+	if !x.writable(w, r, id) {
 		return
 	}
 	var in EstablishmentInput
@@ -532,12 +538,7 @@ func (x *API) putFact(w http.ResponseWriter, r *http.Request) {
 		x.fail(w, r, err)
 		return
 	}
-	if _, err := x.app.GetEstablishment(r.Context(), id); err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
-		x.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
+	if !x.writable(w, r, id) {
 		return
 	}
 	var in FactInput

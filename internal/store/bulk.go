@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -215,9 +216,13 @@ func (s *Store) LoadPrepared(ctx context.Context, pb *PreparedBatch) error {
 // sqliteMaxParams stays under SQLite's limit of 32766 bound parameters.
 const sqliteMaxParams = 30000
 
-// insertRows writes t with multi-row INSERTs of as many rows as the
-// parameter limit allows (at most 500), reusing prepared statements.
+// insertRows writes t with prepared multi-row INSERTs of up to 100 rows
+// (fewer when the parameter limit requires), reusing the statements in
+// stmts. SQLite gets anonymous placeholders: the driver looks up the name of
+// every numbered one, which is quadratic in statement size. On PostgreSQL,
+// explicit ids override the identity column.
 func (tx *Tx) insertRows(ctx context.Context, stmts map[string]*sql.Stmt, t bulkTable) error {
+	pg := tx.Dialect().Postgres()
 	per := min(sqliteMaxParams/len(t.cols), 100)
 	for start := 0; start < len(t.rows); start += per {
 		chunk := t.rows[start:min(start+per, len(t.rows))]
@@ -225,7 +230,12 @@ func (tx *Tx) insertRows(ctx context.Context, stmts map[string]*sql.Stmt, t bulk
 		st, ok := stmts[key]
 		if !ok {
 			var b strings.Builder
-			b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ") VALUES ")
+			b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ")")
+			if pg && slices.Contains(t.cols, "id") {
+				b.WriteString(" OVERRIDING SYSTEM VALUE")
+			}
+			b.WriteString(" VALUES ")
+			n := 0
 			for r := range chunk {
 				if r > 0 {
 					b.WriteString(", ")
@@ -235,15 +245,18 @@ func (tx *Tx) insertRows(ctx context.Context, stmts map[string]*sql.Stmt, t bulk
 					if c > 0 {
 						b.WriteByte(',')
 					}
-					// Anonymous placeholders: the driver looks up the name of
-					// every numbered one, which is quadratic in statement size.
-					b.WriteByte('?')
+					if pg {
+						n++
+						fmt.Fprintf(&b, "$%d", n)
+					} else {
+						b.WriteByte('?')
+					}
 				}
 				b.WriteByte(')')
 			}
 			var err error
 			if st, err = tx.tx.PrepareContext(ctx, b.String()); err != nil {
-				return fmt.Errorf("store: bulk prepare %s: %w", t.name, err)
+				return fmt.Errorf("store: prepare insert %s: %w", t.name, err)
 			}
 			stmts[key] = st
 		}
@@ -252,7 +265,7 @@ func (tx *Tx) insertRows(ctx context.Context, stmts map[string]*sql.Stmt, t bulk
 			args = append(args, r...)
 		}
 		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("store: bulk insert %s: %w", t.name, tx.s.mapErr(err))
+			return fmt.Errorf("store: insert %s: %w", t.name, tx.s.mapErr(err))
 		}
 	}
 	return nil

@@ -214,62 +214,11 @@ func (tx *Tx) InsertEstablishments(ctx context.Context, es []ImportEstablishment
 		}
 	}()
 	for _, t := range []bulkTable{est, trades, facts} {
-		if err := tx.insertMany(ctx, stmts, t); err != nil {
+		if err := tx.insertRows(ctx, stmts, t); err != nil {
 			return nil, err
 		}
 	}
 	return ids, nil
-}
-
-// insertMany writes t with prepared multi-row INSERTs of up to 100 rows,
-// in either dialect; explicit establishment ids override the identity on
-// PostgreSQL.
-func (tx *Tx) insertMany(ctx context.Context, stmts map[string]*sql.Stmt, t bulkTable) error {
-	if !tx.Dialect().Postgres() {
-		return tx.insertRows(ctx, stmts, t)
-	}
-	per := min(sqliteMaxParams/len(t.cols), 100)
-	for start := 0; start < len(t.rows); start += per {
-		chunk := t.rows[start:min(start+per, len(t.rows))]
-		key := fmt.Sprintf("%s/%d", t.name, len(chunk))
-		st, ok := stmts[key]
-		if !ok {
-			var b strings.Builder
-			b.WriteString("INSERT INTO " + t.name + " (" + strings.Join(t.cols, ", ") + ")")
-			if t.name == "establishment" {
-				b.WriteString(" OVERRIDING SYSTEM VALUE")
-			}
-			b.WriteString(" VALUES ")
-			n := 0
-			for r := range chunk {
-				if r > 0 {
-					b.WriteString(", ")
-				}
-				b.WriteByte('(')
-				for c := range t.cols {
-					if c > 0 {
-						b.WriteByte(',')
-					}
-					n++
-					fmt.Fprintf(&b, "$%d", n)
-				}
-				b.WriteByte(')')
-			}
-			var err error
-			if st, err = tx.tx.PrepareContext(ctx, b.String()); err != nil {
-				return fmt.Errorf("store: import prepare %s: %w", t.name, err)
-			}
-			stmts[key] = st
-		}
-		args := make([]any, 0, len(chunk)*len(t.cols))
-		for _, r := range chunk {
-			args = append(args, r...)
-		}
-		if _, err := st.ExecContext(ctx, args...); err != nil {
-			return fmt.Errorf("store: import insert %s: %w", t.name, tx.s.mapErr(err))
-		}
-	}
-	return nil
 }
 
 // ImportCounts are the row counts an import test compares before and after.
