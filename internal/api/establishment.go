@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -145,27 +144,7 @@ func (x *API) listEstablishments(w http.ResponseWriter, r *http.Request) {
 		}
 		offset = (page - 1) * limit
 	}
-	kind := q.Get("kind")
-	if kind != "" && !slices.Contains(kc.EstablishmentKinds, kind) {
-		x.badRequest(w, r, errors.New("unknown kind"))
-		return
-	}
-	f := kc.EstablishmentFilter{Query: vi.NFC(strings.TrimSpace(q.Get("q"))), Kind: kind, Limit: limit, Offset: offset}
-	if code := strings.TrimSpace(q.Get("unit")); code != "" {
-		if f.CommuneIDs, err = x.app.CommunesUnderCode(r.Context(), code); err != nil {
-			x.fail(w, r, err)
-			return
-		}
-	}
-	if t := strings.TrimSpace(q.Get("trade")); t != "" {
-		if id, err := strconv.ParseInt(t, 10, 64); err == nil && id > 0 {
-			f.TradeID = id
-		} else if f.TradeID, err = x.app.TradeByCode(r.Context(), t); err != nil {
-			x.fail(w, r, err)
-			return
-		}
-	}
-	list, total, err := x.app.ListEstablishments(r.Context(), f)
+	list, total, err := x.app.SearchEstablishments(r.Context(), app.RegistryFilterFromQuery(q), limit, offset)
 	if err != nil {
 		x.fail(w, r, err)
 		return

@@ -186,7 +186,9 @@ func TestEstablishmentListFiltersAPI(t *testing.T) {
 			{name: "unknown unit", user: userProvince, method: "GET", path: "/api/v1/establishments?unit=99999", status: 422, code: "invalid", fields: []string{"unit"}},
 			{name: "malformed unit", user: userProvince, method: "GET", path: "/api/v1/establishments?unit=abc", status: 422, code: "invalid", fields: []string{"unit"}},
 			{name: "unknown trade code", user: userProvince, method: "GET", path: "/api/v1/establishments?trade=NOPE", status: 422, code: "invalid", fields: []string{"trade"}},
-			{name: "trade id without establishments", user: userProvince, method: "GET", path: "/api/v1/establishments?trade=999999", status: 200, check: total(0)},
+			{name: "unknown trade id", user: userProvince, method: "GET", path: "/api/v1/establishments?trade=999999", status: 422, code: "invalid", fields: []string{"trade"}},
+			{name: "unknown kind", user: userProvince, method: "GET", path: "/api/v1/establishments?kind=factory", status: 422, code: "invalid", fields: []string{"kind"}},
+			{name: "unknown flag", user: userProvince, method: "GET", path: "/api/v1/establishments?flag=famous", status: 422, code: "invalid", fields: []string{"flag"}},
 			{name: "page 2 of 1", user: userProvince, method: "GET", path: "/api/v1/establishments?limit=1&page=2", status: 200,
 				check: func(t *testing.T, body []byte) {
 					if l := decodeAs[EstablishmentList](t, body); l.Total != 2 || len(l.Items) != 1 || l.Offset != 1 {

@@ -604,17 +604,8 @@ func (a *App) CommunesUnderCode(ctx context.Context, code string) ([]int64, erro
 	return communes, nil
 }
 
-// TradeByCode returns the id of the trade with code in the catalogue, or
-// a field error on "trade".
+// TradeByCode returns the id of the trade with code (or id) in the
+// catalogue, or a field error on "trade".
 func (a *App) TradeByCode(ctx context.Context, code string) (int64, error) {
-	trades, err := a.Store.ListTrades(ctx)
-	if err != nil {
-		return 0, err
-	}
-	for _, t := range trades {
-		if strings.EqualFold(t.Code, strings.TrimSpace(code)) {
-			return t.ID, nil
-		}
-	}
-	return 0, kc.FieldError("trade", "est.trade_code_unknown", code)
+	return a.resolveTrade(ctx, strings.TrimSpace(code))
 }

@@ -20,17 +20,6 @@ const (
 	FormatCSV  = "csv"
 )
 
-// ExportFilter selects the establishments to export, as the list screens
-// and GET /api/v1/establishments do: a name search, a unit code (a current
-// commune, or a former commune or district meaning its successor area, or
-// a province), a trade and a kind. The caller's scope always applies.
-type ExportFilter struct {
-	Query    string `json:"q,omitempty"`
-	UnitCode string `json:"unit,omitempty"`
-	TradeID  int64  `json:"trade,omitempty"`
-	Kind     string `json:"kind,omitempty"`
-}
-
 // ExportResult is what an export wrote.
 type ExportResult struct {
 	Rows int
@@ -40,7 +29,7 @@ type ExportResult struct {
 // rows went out and whether personal data went with them.
 type exportAudit struct {
 	Format   string       `json:"format"`
-	Filter   ExportFilter `json:"filter"`
+	Filter   RegistryFilter `json:"filter"`
 	Rows     int          `json:"rows"`
 	Personal bool         `json:"personal"`
 	Failed   bool         `json:"failed,omitempty"`
@@ -71,7 +60,7 @@ type exportWriter interface {
 // Every export, including one that fails after it started writing, is
 // recorded in the audit log with the filter, the format, the number of
 // rows and whether personal data was included.
-func (a *App) ExportEstablishments(ctx context.Context, w io.Writer, format string, filter ExportFilter, personal bool) (ExportResult, error) {
+func (a *App) ExportEstablishments(ctx context.Context, w io.Writer, format string, filter RegistryFilter, personal bool) (ExportResult, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return ExportResult{}, err
@@ -85,7 +74,7 @@ func (a *App) ExportEstablishments(ctx context.Context, w io.Writer, format stri
 	if personal && a.keys == nil {
 		return ExportResult{}, kc.Errorf(kc.EInvalid, "export.no_secret")
 	}
-	f, err := a.exportFilter(ctx, p, &filter)
+	f, err := a.registryFilter(ctx, p, &filter)
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -144,40 +133,6 @@ func (a *App) ExportEstablishments(ctx context.Context, w io.Writer, format stri
 type abortableWriter struct{ w io.Writer }
 
 func (a *abortableWriter) Write(p []byte) (int, error) { return a.w.Write(p) }
-
-// exportFilter turns filter into the store filter for p: the unit code
-// expanded to the current communes it covers and narrowed to p's scope,
-// the query in NFC, the kind checked.
-func (a *App) exportFilter(ctx context.Context, p *Principal, filter *ExportFilter) (kc.EstablishmentFilter, error) {
-	filter.Query = strings.TrimSpace(vi.NFC(filter.Query))
-	filter.UnitCode = strings.TrimSpace(filter.UnitCode)
-	f := kc.EstablishmentFilter{Query: filter.Query, Kind: filter.Kind, TradeID: filter.TradeID}
-	if f.Kind != "" && !slices.Contains(kc.EstablishmentKinds, f.Kind) {
-		return f, kc.FieldError("kind", "field.invalid_choice", f.Kind)
-	}
-	if filter.UnitCode != "" {
-		ids, err := a.CommunesUnderCode(ctx, filter.UnitCode)
-		if err != nil {
-			return f, err
-		}
-		f.CommuneIDs = ids
-	}
-	scope := p.ScopeFilter()
-	switch {
-	case scope == nil:
-	case f.CommuneIDs == nil:
-		f.CommuneIDs = scope
-	default:
-		in := []int64{}
-		for _, c := range f.CommuneIDs {
-			if p.InScope(c) {
-				in = append(in, c)
-			}
-		}
-		f.CommuneIDs = in
-	}
-	return f, nil
-}
 
 // tradeCodes maps trade ids to their codes in the catalogue. The export
 // names trades by code: several names hold a comma ("Cơ khí nhỏ, sửa

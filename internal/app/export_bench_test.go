@@ -52,7 +52,7 @@ func BenchmarkExportEstablishments(b *testing.B) {
 		b.Run(format, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err := a.ExportEstablishments(ctx, io.Discard, format, ExportFilter{}, false)
+				res, err := a.ExportEstablishments(ctx, io.Discard, format, RegistryFilter{}, false)
 				if err != nil {
 					b.Fatal(err)
 				}

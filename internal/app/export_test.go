@@ -38,7 +38,7 @@ func readExport(t *testing.T, data []byte, name string) *sheet.Table {
 }
 
 // exportBytes runs an export into memory.
-func exportBytes(t *testing.T, a *app.App, ctx context.Context, format string, f app.ExportFilter, personal bool) ([]byte, app.ExportResult, error) {
+func exportBytes(t *testing.T, a *app.App, ctx context.Context, format string, f app.RegistryFilter, personal bool) ([]byte, app.ExportResult, error) {
 	t.Helper()
 	var buf bytes.Buffer
 	res, err := a.ExportEstablishments(ctx, &buf, format, f, personal)
@@ -69,7 +69,7 @@ func TestExportDemoRoundTrip(t *testing.T) {
 		}
 		for _, format := range []string{app.FormatXLSX, app.FormatCSV} {
 			t.Run(format, func(t *testing.T) {
-				data, res, err := exportBytes(t, a, ctx, format, app.ExportFilter{}, true)
+				data, res, err := exportBytes(t, a, ctx, format, app.RegistryFilter{}, true)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -186,7 +186,7 @@ func exportAuditEntries(t *testing.T, f *personalFixture) []map[string]any {
 func TestExportScopeAndPersonal(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		f := newPersonalFixture(t, st)
-		ids := func(t *testing.T, user string, filter app.ExportFilter, personal bool) ([]int64, *sheet.Table) {
+		ids := func(t *testing.T, user string, filter app.RegistryFilter, personal bool) ([]int64, *sheet.Table) {
 			t.Helper()
 			data, res, err := exportBytes(t, f.App, f.As(t, t.Context(), user), app.FormatXLSX, filter, personal)
 			if err != nil {
@@ -208,16 +208,16 @@ func TestExportScopeAndPersonal(t *testing.T) {
 		cases := []struct {
 			name   string
 			user   string
-			filter app.ExportFilter
+			filter app.RegistryFilter
 			want   []int64
 		}{
-			{"officer A sees commune A only", apptest.OfficerA, app.ExportFilter{}, inA},
-			{"officer B sees commune B only", apptest.OfficerB, app.ExportFilter{}, []int64{f.EstB.ID}},
-			{"viewer sees the province", apptest.Viewer, app.ExportFilter{}, all},
-			{"unit filter", apptest.Province, app.ExportFilter{UnitCode: "99002"}, []int64{f.EstB.ID}},
-			{"unit filter outside the scope is empty", apptest.OfficerA, app.ExportFilter{UnitCode: "99002"}, nil},
-			{"search ignores diacritics", apptest.Admin, app.ExportFilter{Query: "ruou men la"}, []int64{f.EstB.ID, f.est.ID}},
-			{"kind", apptest.Admin, app.ExportFilter{Kind: kc.KindCoopGroup}, []int64{f.EstB.ID}},
+			{"officer A sees commune A only", apptest.OfficerA, app.RegistryFilter{}, inA},
+			{"officer B sees commune B only", apptest.OfficerB, app.RegistryFilter{}, []int64{f.EstB.ID}},
+			{"viewer sees the province", apptest.Viewer, app.RegistryFilter{}, all},
+			{"unit filter", apptest.Province, app.RegistryFilter{UnitCode: "99002"}, []int64{f.EstB.ID}},
+			{"unit filter outside the scope is empty", apptest.OfficerA, app.RegistryFilter{UnitCode: "99002"}, nil},
+			{"search ignores diacritics", apptest.Admin, app.RegistryFilter{Query: "ruou men la"}, []int64{f.EstB.ID, f.est.ID}},
+			{"kind", apptest.Admin, app.RegistryFilter{Kind: kc.KindCoopGroup}, []int64{f.EstB.ID}},
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
@@ -231,8 +231,8 @@ func TestExportScopeAndPersonal(t *testing.T) {
 			ctx := f.As(t, t.Context(), apptest.Admin)
 			for _, c := range []struct {
 				format string
-				filter app.ExportFilter
-			}{{"pdf", app.ExportFilter{}}, {app.FormatCSV, app.ExportFilter{Kind: "factory"}}, {app.FormatCSV, app.ExportFilter{UnitCode: "77777"}}} {
+				filter app.RegistryFilter
+			}{{"pdf", app.RegistryFilter{}}, {app.FormatCSV, app.RegistryFilter{Kind: "factory"}}, {app.FormatCSV, app.RegistryFilter{UnitCode: "77777"}}} {
 				if _, _, err := exportBytes(t, f.App, ctx, c.format, c.filter, false); kc.ErrorCode(err) != kc.EInvalid {
 					t.Errorf("%s %+v: err %v, want EInvalid", c.format, c.filter, err)
 				}
@@ -240,14 +240,14 @@ func TestExportScopeAndPersonal(t *testing.T) {
 		})
 		t.Run("personal forbidden without the permission", func(t *testing.T) {
 			for _, user := range []string{apptest.Viewer, apptest.OfficerA} {
-				_, _, err := exportBytes(t, f.App, f.As(t, t.Context(), user), app.FormatCSV, app.ExportFilter{}, true)
+				_, _, err := exportBytes(t, f.App, f.As(t, t.Context(), user), app.FormatCSV, app.RegistryFilter{}, true)
 				if kc.ErrorCode(err) != kc.EForbidden {
 					t.Errorf("%s: err %v, want EForbidden", user, err)
 				}
 			}
 		})
 		t.Run("without personal the personal columns are empty", func(t *testing.T) {
-			_, tab := ids(t, apptest.Province, app.ExportFilter{}, false)
+			_, tab := ids(t, apptest.Province, app.RegistryFilter{}, false)
 			for i := range tab.Rows {
 				r := &tab.Rows[i]
 				if r.Text("phone") != "" || r.Text("personal_id") != "" || r.Text("owner_ethnicity") != "" {
@@ -260,7 +260,7 @@ func TestExportScopeAndPersonal(t *testing.T) {
 		})
 		for _, user := range []string{apptest.Province, apptest.Admin} {
 			t.Run("personal allowed for "+user, func(t *testing.T) {
-				_, tab := ids(t, user, app.ExportFilter{Query: "Hồ Thị Lan"}, true)
+				_, tab := ids(t, user, app.RegistryFilter{Query: "Hồ Thị Lan"}, true)
 				if len(tab.Rows) != 1 {
 					t.Fatalf("%d rows", len(tab.Rows))
 				}
@@ -281,7 +281,7 @@ func TestExportScopeAndPersonal(t *testing.T) {
 		}
 		t.Run("every export is audited", func(t *testing.T) {
 			before := len(exportAuditEntries(t, f))
-			ids(t, apptest.Viewer, app.ExportFilter{}, false)
+			ids(t, apptest.Viewer, app.RegistryFilter{}, false)
 			entries := exportAuditEntries(t, f)
 			if len(entries) != before+1 || entries[0]["actor"] != apptest.Viewer || entries[0]["personal"] != false || entries[0]["rows"] != float64(3) {
 				t.Errorf("entries %d → %d, newest %v", before, len(entries), entries[0])

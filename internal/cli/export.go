@@ -22,11 +22,12 @@ func te(key string, args ...any) string { return locale.T(locale.Default, key, a
 // exportOptions are the flags of `export establishments`.
 type exportOptions struct {
 	unit, q, kind, trade, format, out string
+	flags                             []string
 	personal                          bool
 }
 
 // exportCmd is `khuyencong export establishments [--unit CODE] [--q TEXT]
-// [--kind K] [--trade CODE] [--format xlsx|csv] [--personal] --out FILE`.
+// [--kind K] [--trade CODE] [--flag F]... [--format xlsx|csv] [--personal] --out FILE`.
 func (m *Main) exportCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "export", Short: te("export.cli.group")}
 	var o exportOptions
@@ -41,6 +42,7 @@ func (m *Main) exportCmd() *cobra.Command {
 	fl.StringVar(&o.q, "q", "", te("export.cli.q"))
 	fl.StringVar(&o.kind, "kind", "", te("export.cli.kind"))
 	fl.StringVar(&o.trade, "trade", "", te("export.cli.trade"))
+	fl.StringSliceVar(&o.flags, "flag", nil, te("export.cli.flag"))
 	fl.StringVar(&o.format, "format", "", te("export.cli.format"))
 	fl.BoolVar(&o.personal, "personal", false, te("export.cli.personal"))
 	fl.StringVar(&o.out, "out", "", te("export.cli.out"))
@@ -74,12 +76,7 @@ func (m *Main) exportEstablishments(ctx context.Context, o exportOptions) error 
 	}
 	start := time.Now()
 	return m.withApp(ctx, func(ctx context.Context, a *app.App) error {
-		f := app.ExportFilter{Query: o.q, UnitCode: o.unit, Kind: o.kind}
-		if t := strings.TrimSpace(o.trade); t != "" {
-			if f.TradeID, err = a.TradeByCode(ctx, t); err != nil {
-				return err
-			}
-		}
+		f := app.RegistryFilter{Query: o.q, UnitCode: o.unit, Kind: o.kind, Trade: o.trade, Flags: o.flags}
 		tmp, err := os.CreateTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*.tmp")
 		if err != nil {
 			return kc.Errorf(kc.EInvalid, "export.out_failed", o.out, err.Error()).Wrap(err)

@@ -93,9 +93,24 @@ type EstablishmentFilter struct {
 	CommuneIDs []int64
 	Kind       string
 	TradeID    int64
-	Offset     int
-	Limit      int
+	// Flags keeps only the establishments that have every flag listed
+	// (FlagTraditionalCraft, FlagCraftVillage, FlagWomenOwned,
+	// FlagEthnicMinorityOwned).
+	Flags  []string
+	Offset int
+	Limit  int
 }
+
+// Establishment flags a list can be filtered by.
+const (
+	FlagTraditionalCraft    = "traditional_craft"     // nghề truyền thống
+	FlagCraftVillage        = "craft_village"         // thuộc làng nghề
+	FlagWomenOwned          = "women_owned"           // chủ là nữ
+	FlagEthnicMinorityOwned = "ethnic_minority_owned" // chủ là người DTTS
+)
+
+// EstablishmentFlags lists the flags in display order.
+var EstablishmentFlags = []string{FlagTraditionalCraft, FlagCraftVillage, FlagWomenOwned, FlagEthnicMinorityOwned}
 
 // EstablishmentUpdate carries the editable fields; nil means unchanged.
 // Version, when not zero, is the version the caller read: the update fails

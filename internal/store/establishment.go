@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"khuyencong/internal/kc"
@@ -322,7 +323,7 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 	where, args := tx.establishmentWhere(f)
 	// Filtered only by communes (or not at all), the total comes from
 	// commune_stat: a window count over a million rows would cost seconds.
-	byCommuneOnly := f.Query == "" && f.Kind == "" && f.TradeID == 0
+	byCommuneOnly := f.Query == "" && f.Kind == "" && f.TradeID == 0 && len(f.Flags) == 0
 	q := "SELECT " + establishmentColumns + ", COUNT(*) OVER () FROM establishment"
 	if byCommuneOnly {
 		q = "SELECT " + establishmentColumns + ", 0 FROM establishment"
@@ -387,7 +388,7 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 // establishmentWhere returns the conditions (over unqualified establishment
 // columns, $1 on) and arguments that select what f asks for, apart from
 // paging: the communes, the folded-name search (FTS trigram on SQLite),
-// the kind and the trade. f.CommuneIDs must not be an empty non-nil slice.
+// the kind, the trade and the flags. f.CommuneIDs must not be an empty non-nil slice.
 func (tx *Tx) establishmentWhere(f kc.EstablishmentFilter) ([]string, []any) {
 	var where []string
 	var args []any
@@ -418,6 +419,13 @@ func (tx *Tx) establishmentWhere(f kc.EstablishmentFilter) ([]string, []any) {
 	if f.TradeID != 0 {
 		args = append(args, f.TradeID)
 		where = append(where, fmt.Sprintf("id IN (SELECT establishment_id FROM establishment_trade WHERE trade_id = $%d)", len(args)))
+	}
+	for _, flag := range f.Flags {
+		// The flag names are the column names; anything else is ignored
+		// here (the app layer rejects it), so no text reaches the SQL.
+		if slices.Contains(kc.EstablishmentFlags, flag) {
+			where = append(where, flag+" = TRUE")
+		}
 	}
 	return where, args
 }

@@ -122,44 +122,6 @@ func (s *Server) listEstablishments(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "establishments", s.page(r, locale.T(lang, "est.title"), "establishments", v))
 }
 
-// establishmentView is the data of the detail page.
-type establishmentView struct {
-	kc.Establishment
-	Commune string
-	CanEdit bool
-}
-
-// pathID parses the {id} wildcard; a malformed id is "not found".
-func pathID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, kc.Errorf(kc.ENotFound, "error.not_found")
-	}
-	return id, nil
-}
-
-// showEstablishment shows one establishment; outside the caller's scope the
-// app answers ENotFound and the page is a 404.
-func (s *Server) showEstablishment(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	e, err := s.app.GetEstablishment(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p := app.PrincipalFrom(r.Context())
-	v := establishmentView{Establishment: e, Commune: s.unitNames(r.Context(), []int64{e.CommuneID})[e.CommuneID], CanEdit: p != nil && p.CanWrite()}
-	page := s.page(r, e.Name, "establishments", v)
-	if r.URL.Query().Get("saved") == "1" {
-		page.Flash = locale.T(page.Lang, "est.saved")
-	}
-	s.render(w, r, http.StatusOK, "establishment", page)
-}
-
 // establishmentForm is the data of the edit form: the submitted values,
 // kept after an error.
 type establishmentForm struct {
@@ -251,6 +213,15 @@ func (s *Server) updateEstablishment(w http.ResponseWriter, r *http.Request) {
 	p := s.page(r, locale.T(lang, "est.edit")+" · "+e.Name, "establishments", f)
 	p.Errors = errs
 	s.render(w, r, http.StatusUnprocessableEntity, "establishment_edit", p)
+}
+
+// pathID parses the {id} wildcard; a malformed id is "not found".
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, kc.Errorf(kc.ENotFound, "error.not_found")
+	}
+	return id, nil
 }
 
 // formField maps an app field name to the form's input name.
@@ -345,16 +316,7 @@ func (s *Server) exportEstablishments(format string) http.HandlerFunc {
 			return
 		}
 		q := r.URL.Query()
-		f := app.ExportFilter{Query: q.Get("q"), UnitCode: q.Get("unit"), Kind: strings.TrimSpace(q.Get("kind"))}
-		if t := strings.TrimSpace(q.Get("trade")); t != "" {
-			var err error
-			if id, perr := strconv.ParseInt(t, 10, 64); perr == nil && id > 0 {
-				f.TradeID = id
-			} else if f.TradeID, err = s.app.TradeByCode(r.Context(), t); err != nil {
-				s.fail(w, r, err)
-				return
-			}
-		}
+		f := app.RegistryFilterFromQuery(q)
 		personal := q.Get("personal") == "1" || q.Get("personal") == "on"
 		out := &attachment{ResponseWriter: w, contentType: exportContentTypes[format], filename: app.ExportFileName("co-so", s.app.Now(), format)}
 		if _, err := s.app.ExportEstablishments(r.Context(), out, format, f, personal); err != nil {
