@@ -36,4 +36,3 @@ func (s *Server) showEstablishment(w http.ResponseWriter, r *http.Request) {
 	}
 	s.render(w, r, http.StatusOK, "establishment", page)
 }
-
