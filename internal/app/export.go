@@ -28,11 +28,11 @@ type ExportResult struct {
 // exportAudit is the audit record of an export: what was asked, how many
 // rows went out and whether personal data went with them.
 type exportAudit struct {
-	Format   string       `json:"format"`
+	Format   string         `json:"format"`
 	Filter   RegistryFilter `json:"filter"`
-	Rows     int          `json:"rows"`
-	Personal bool         `json:"personal"`
-	Failed   bool         `json:"failed,omitempty"`
+	Rows     int            `json:"rows"`
+	Personal bool           `json:"personal"`
+	Failed   bool           `json:"failed,omitempty"`
 }
 
 // exportWriter is what NewXLSXWriter and NewCSVWriter return.

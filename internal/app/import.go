@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
@@ -35,15 +37,19 @@ type ImportOptions struct {
 
 // ImportResult is what an import did, or would do on a dry run.
 type ImportResult struct {
-	File     string
-	Rows     int // data rows read
-	Created  int // new establishments (to be) created
-	Merged   int // existing establishments (to be) updated
-	Skipped  int // rows left out by decision
-	Facts    int // yearly fact rows (to be) written
-	DryRun   bool
-	Written  bool // the transaction committed
-	Warnings []*kc.Error
+	File    string
+	Rows    int // data rows read
+	Created int // new establishments (to be) created
+	Merged  int // existing establishments (to be) updated
+	// Unchanged counts rows naming an establishment by its "Mã cơ sở"
+	// whose cells hold exactly what the registry holds: nothing is
+	// written for them, so re-importing an export changes nothing.
+	Unchanged int
+	Skipped   int // rows left out by decision
+	Facts     int // yearly fact rows (to be) written
+	DryRun    bool
+	Written   bool // the transaction committed
+	Warnings  []*kc.Error
 	// Errors are the cell errors of every row, in row order; any error
 	// means nothing was written. sheet.CellPosition reads their row,
 	// column letter and header; ImportMessage renders them.
@@ -54,6 +60,26 @@ type ImportResult struct {
 
 // OK reports whether the file had no error.
 func (r ImportResult) OK() bool { return len(r.Errors) == 0 }
+
+// WriteReport writes the error report of r in lang: the file as read with
+// an error column naming the field and the problem of each bad row.
+func (r ImportResult) WriteReport(w io.Writer, lang string) error {
+	if r.Table == nil {
+		return kc.Errorf(kc.EInvalid, "import.no_report")
+	}
+	// The table's own errors are on its rows; the import's come as extra.
+	own := map[*kc.Error]bool{}
+	for _, e := range r.Table.Errors() {
+		own[e] = true
+	}
+	var extra []*kc.Error
+	for _, e := range r.Errors {
+		if !own[e] {
+			extra = append(extra, e)
+		}
+	}
+	return sheet.WriteReport(w, r.Table, extra, func(e *kc.Error) string { return ImportMessage(lang, e) })
+}
 
 // ImportMessage renders an import error in lang: a cell error of the
 // sheet reader, an import question, or a field error of the registry
@@ -187,7 +213,7 @@ type tradeIndex struct {
 // tradeAliases are the names officials commonly write for catalogue
 // trades, by folded name → trade code.
 var tradeAliases = map[string]string{
-	"go": "MOC", "moc": "MOC", "nghemoc": "MOC", "danlat": "DAN_GUI_MAY", "maytredan": "DAN_GUI_MAY",
+	"moc": "MOC", "nghemoc": "MOC", "danlat": "DAN_GUI_MAY", "maytredan": "DAN_GUI_MAY",
 	"thocam": "DET_THO_CAM", "cokhi": "CO_KHI", "ruou": "RUOU_MEN_LA",
 }
 
@@ -260,14 +286,20 @@ func (ix *tradeIndex) resolve(name string) (int64, []string) {
 
 // importRow is a row on its way to the database.
 type importRow struct {
-	line     int
-	est      kc.Establishment
-	fact     *kc.EstablishmentFact
-	upd      kc.EstablishmentUpdate // for a merge: the cells the row has
-	mergeID  int64
-	skip     bool
-	phone    string
-	personal string
+	line    int
+	est     kc.Establishment
+	fact    *kc.EstablishmentFact
+	upd     kc.EstablishmentUpdate // for a merge: the cells the row has
+	mergeID int64
+	skip    bool
+	// byID is set when the row names its establishment in the "Mã cơ
+	// sở" column (a re-imported export): the row updates that record.
+	byID bool
+	// unchanged is set when such a row holds what the registry holds;
+	// factSame when its yearly facts do.
+	unchanged, factSame bool
+	phone               string
+	personal            string
 }
 
 // ImportEstablishments reads an XLSX or CSV file of establishments and,
@@ -342,6 +374,17 @@ func (a *App) ImportEstablishments(ctx context.Context, r io.Reader, name string
 			ir.skip = true
 			progress(i + 1)
 			continue
+		}
+		// A row of an export names its establishment: it updates it.
+		if id, ok := row.Int("id"); ok && dec.action != "create" {
+			switch {
+			case id <= 0:
+				cellErr(row.Line, "id", "import.id_unknown", id)
+			case dec.mergeID > 0 && dec.mergeID != id:
+				cellErr(row.Line, "id", "import.id_merge_conflict", id, dec.mergeID)
+			default:
+				ir.byID, dec.mergeID = true, id
+			}
 		}
 		// Commune.
 		var communeID int64
@@ -484,6 +527,9 @@ func (a *App) ImportEstablishments(ctx context.Context, r io.Reader, name string
 		row.Values = nil
 		progress(i + 1)
 	}
+	if err := a.compareImportTargets(ctx, p, rows, cellErr); err != nil {
+		return res, err
+	}
 	if err := a.checkImportDuplicates(ctx, p, rows, cellErr); err != nil {
 		return res, err
 	}
@@ -492,16 +538,20 @@ func (a *App) ImportEstablishments(ctx context.Context, r io.Reader, name string
 		switch {
 		case ir.skip:
 			res.Skipped++
+		case ir.unchanged:
+			res.Unchanged++
 		case ir.mergeID > 0:
 			res.Merged++
 		default:
 			res.Created++
 		}
-		if !ir.skip && ir.fact != nil {
+		if !ir.skip && !ir.unchanged && ir.fact != nil && !ir.factSame {
 			res.Facts++
 		}
 	}
-	if len(res.Errors) > 0 || opts.DryRun {
+	if len(res.Errors) > 0 || opts.DryRun || res.Created+res.Merged == 0 {
+		// Nothing to write: errors, a dry run, or a file that holds
+		// what the registry holds (written stays false).
 		return res, nil
 	}
 	if !a.HasSecret() {
@@ -794,7 +844,7 @@ func (a *App) checkImportDuplicates(ctx context.Context, p *Principal, rows []im
 			add("personal_id", byID[idHash[i]])
 		}
 		switch {
-		case ir.mergeID > 0 && !slices.Contains(found, ir.mergeID):
+		case ir.mergeID > 0 && !ir.byID && !slices.Contains(found, ir.mergeID):
 			cellErr(ir.line, "name", "import.merge_not_duplicate", ir.mergeID, idList(found))
 		case ir.mergeID == 0 && len(found) > 0:
 			cellErr(ir.line, field, "import.duplicate_registry", idList(found), ir.line, found[0])
@@ -804,6 +854,85 @@ func (a *App) checkImportDuplicates(ctx context.Context, p *Principal, rows []im
 		}
 	}
 	return nil
+}
+
+// compareImportTargets checks the rows that name their establishment by
+// id (each id once, existing, in the caller's scope: a cell error on "id"
+// otherwise) and marks those whose cells hold what the registry holds, so
+// that nothing is written for them.
+func (a *App) compareImportTargets(ctx context.Context, p *Principal, rows []importRow, cellErr func(line int, field, key string, args ...any)) error {
+	years := map[int64]int{}
+	firstLine := map[int64]int{}
+	for i := range rows {
+		ir := &rows[i]
+		if !ir.byID || ir.skip {
+			continue
+		}
+		if line, dup := firstLine[ir.mergeID]; dup {
+			cellErr(ir.line, "id", "import.id_repeated", ir.mergeID, line)
+			continue
+		}
+		firstLine[ir.mergeID] = ir.line
+		years[ir.mergeID] = 0
+		if ir.fact != nil {
+			years[ir.mergeID] = ir.fact.Year
+		}
+	}
+	if len(years) == 0 {
+		return nil
+	}
+	targets, err := a.Store.ImportTargets(ctx, years)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		ir := &rows[i]
+		if !ir.byID || ir.skip || firstLine[ir.mergeID] != ir.line {
+			continue
+		}
+		t, ok := targets[ir.mergeID]
+		if !ok || !p.InScope(t.CommuneID) {
+			cellErr(ir.line, "id", "import.id_unknown", ir.mergeID)
+			continue
+		}
+		after := t.Establishment
+		ir.upd.ApplyTo(&after)
+		same := sameRecord(t.Establishment, after)
+		if ir.phone != "" {
+			same = same && a.keys != nil && a.keys.Hash(fieldPhone, ir.phone) == t.PhoneSealed.Hash
+		}
+		if ir.personal != "" {
+			same = same && a.keys != nil && a.keys.Hash(fieldPersonalID, ir.personal) == t.PersonalIDSealed.Hash
+		}
+		ir.factSame = ir.fact != nil && sameFact(*ir.fact, t.Fact)
+		ir.unchanged = same && (ir.fact == nil || ir.factSame)
+	}
+	return nil
+}
+
+// sameRecord reports whether two records hold the same registry values,
+// apart from personal values, version, timestamps and the demo mark.
+func sameRecord(a, b kc.Establishment) bool {
+	norm := func(e kc.Establishment) kc.Establishment {
+		e.Phone, e.PersonalID, e.PhoneSealed, e.PersonalIDSealed, e.PersonalMasked = "", "", kc.Sealed{}, kc.Sealed{}, false
+		e.Version, e.Demo = 0, false
+		e.CreatedAt, e.UpdatedAt = time.Time{}, time.Time{}
+		if len(e.TradeIDs) == 0 {
+			e.TradeIDs = nil
+		}
+		if !e.HasLocation {
+			e.Lat, e.Lon = 0, 0
+		}
+		return e
+	}
+	return reflect.DeepEqual(norm(a), norm(b))
+}
+
+// sameFact reports whether two yearly facts hold the same figures for the
+// same year (their source aside).
+func sameFact(a, b kc.EstablishmentFact) bool {
+	return a.Year == b.Year && a.Workers == b.Workers && a.WomenWorkers == b.WomenWorkers &&
+		a.EthnicMinorityWorkers == b.EthnicMinorityWorkers && a.Revenue == b.Revenue && a.Capital == b.Capital && a.AvgIncome == b.AvgIncome
 }
 
 func idList(ids []int64) string {
@@ -822,6 +951,7 @@ func idList(ids []int64) string {
 type importAudit struct {
 	File                           string
 	Rows, Created, Merged, Skipped int
+	Unchanged                      int `json:",omitempty"`
 	Facts                          int
 	FirstID, LastID                int64   `json:",omitempty"`
 	MergedIDs                      []int64 `json:",omitempty"`
@@ -834,7 +964,7 @@ func (a *App) writeImport(ctx context.Context, rows []importRow, res *ImportResu
 	var merges []*importRow
 	for i := range rows {
 		ir := &rows[i]
-		if ir.skip || ir.mergeID <= 0 {
+		if ir.skip || ir.mergeID <= 0 || ir.unchanged {
 			continue
 		}
 		if ir.phone != "" {
@@ -852,7 +982,7 @@ func (a *App) writeImport(ctx context.Context, rows []importRow, res *ImportResu
 	total := res.Created + len(merges)
 	const batch = 2000
 	return a.Store.InTx(ctx, func(tx *store.Tx) error {
-		entry := importAudit{File: res.File, Rows: res.Rows, Created: res.Created, Merged: res.Merged, Skipped: res.Skipped, Facts: res.Facts}
+		entry := importAudit{File: res.File, Rows: res.Rows, Created: res.Created, Merged: res.Merged, Skipped: res.Skipped, Unchanged: res.Unchanged, Facts: res.Facts}
 		creates := make([]store.ImportEstablishment, 0, batch)
 		done := 0
 		flush := func() error {
@@ -912,7 +1042,7 @@ func (a *App) writeImport(ctx context.Context, rows []importRow, res *ImportResu
 			if _, err := tx.UpdateEstablishment(ctx, ir.mergeID, ir.upd); err != nil {
 				return err
 			}
-			if ir.fact != nil {
+			if ir.fact != nil && !ir.factSame {
 				f := *ir.fact
 				f.EstablishmentID = ir.mergeID
 				if err := tx.UpsertFact(ctx, f); err != nil {

@@ -89,7 +89,7 @@ func TestImportMessy(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []string{"8:B:import.duplicate_in_file", "10:H:sheet.phone_letters", "10:M:sheet.negative", "10:O:sheet.approximate",
+		want := []string{"8:B:import.duplicate_in_file", "10:H:sheet.phone_letters", "10:J:import.trade_unknown_close", "10:M:sheet.negative", "10:O:sheet.approximate",
 			"11:D:import.commune_code_unknown", "11:I:sheet.personal_id_length", "11:L:sheet.bad_date"}
 		if got := errorKeys(res.Errors); !slices.Equal(got, want) {
 			t.Errorf("errors\n got %v\nwant %v", got, want)

@@ -18,7 +18,6 @@ import (
 	"khuyencong/internal/app"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
-	"khuyencong/internal/sheet"
 )
 
 // maxShownErrors is the number of errors the import prints; the report
@@ -112,10 +111,16 @@ func (m *Main) printImport(res app.ImportResult, report string) error {
 		fmt.Fprintln(out, t("import.warning", locale.T(locale.Default, w.Key, w.Args...)))
 	}
 	if res.OK() {
-		if res.Written {
+		switch {
+		case res.Written:
 			fmt.Fprintln(out, t("import.summary_done", res.Created, res.Merged, res.Skipped, res.Facts))
-		} else {
+		case !res.DryRun && res.Created+res.Merged == 0:
+			fmt.Fprintln(out, t("import.summary_nothing"))
+		default:
 			fmt.Fprintln(out, t("import.summary_would", res.Created, res.Merged, res.Skipped, res.Facts))
+		}
+		if res.Unchanged > 0 {
+			fmt.Fprintln(out, t("import.summary_unchanged", res.Unchanged))
 		}
 		return nil
 	}
@@ -143,18 +148,7 @@ func writeReport(path string, res app.ImportResult) error {
 	if err != nil {
 		return kc.Errorf(kc.EInvalid, "import.report_failed", path, err.Error()).Wrap(err)
 	}
-	// The table's own errors are on its rows; the import's come as extra.
-	own := map[*kc.Error]bool{}
-	for _, e := range res.Table.Errors() {
-		own[e] = true
-	}
-	var extra []*kc.Error
-	for _, e := range res.Errors {
-		if !own[e] {
-			extra = append(extra, e)
-		}
-	}
-	err = sheet.WriteReport(f, res.Table, extra, func(e *kc.Error) string { return app.ImportMessage(locale.Default, e) })
+	err = res.WriteReport(f, locale.Default)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

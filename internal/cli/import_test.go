@@ -16,13 +16,14 @@ func TestImportCommand(t *testing.T) {
 	report := filepath.Join(t.TempDir(), "report.xlsx")
 
 	code, out, errs := runUnits(t, db, "import", "establishments", messy, "--report", report)
-	if code != 1 || !strings.Contains(out, "Có 7 lỗi") || !strings.Contains(lineWith(errs, "lỗi:"), "không có gì được ghi") {
+	if code != 1 || !strings.Contains(out, "Có 8 lỗi") || !strings.Contains(lineWith(errs, "lỗi:"), "không có gì được ghi") {
 		t.Fatalf("messy: exit %d\n%s\n%s", code, out, errs)
 	}
 	for _, want := range [][]string{
 		{"Dòng 10, cột H (SĐT)", "09l2 345 679"},
 		{"Dòng 11, cột D (Mã xã)", "99999"},
 		{"Dòng 8, cột B (Tên cơ sở)", "dòng 5", "--decide 8=skip"},
+		{"Dòng 10, cột J (Ngành nghề)", "Gỗ", "Chế biến gỗ", "Đồ gỗ mỹ nghệ"},
 	} {
 		line := lineWith(out, want[0])
 		for _, w := range want[1:] {

@@ -147,6 +147,59 @@ type EstablishmentUpdate struct {
 	TradeIDs            *[]int64
 }
 
+// ApplyTo sets the fields of e that u changes, as the store would write
+// them, apart from the personal values (Phone, PersonalID and their sealed
+// forms), the version and the timestamps.
+func (u EstablishmentUpdate) ApplyTo(e *Establishment) {
+	setS := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setB := func(dst *bool, v *bool) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setI := func(dst *int, v *int) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	setS(&e.Name, u.Name)
+	setS(&e.Village, u.Village)
+	setS(&e.Kind, u.Kind)
+	setS(&e.MainProducts, u.MainProducts)
+	setS(&e.Notes, u.Notes)
+	setS(&e.SizeClass, u.SizeClass)
+	setS(&e.OwnerName, u.OwnerName)
+	setS(&e.OwnerGender, u.OwnerGender)
+	setS(&e.OwnerEthnicity, u.OwnerEthnicity)
+	setS(&e.RegistrationNo, u.RegistrationNo)
+	setS(&e.Artisan, u.Artisan)
+	setI(&e.OwnerBirthYear, u.OwnerBirthYear)
+	setI(&e.FoundedYear, u.FoundedYear)
+	setB(&e.WomenOwned, u.WomenOwned)
+	setB(&e.EthnicMinorityOwned, u.EthnicMinorityOwned)
+	setB(&e.TraditionalCraft, u.TraditionalCraft)
+	setB(&e.CraftVillage, u.CraftVillage)
+	if u.CommuneID != nil {
+		e.CommuneID = *u.CommuneID
+	}
+	if u.RegistrationDate != nil {
+		e.RegistrationDate = *u.RegistrationDate
+	}
+	if u.Location != nil {
+		e.HasLocation, e.Lat, e.Lon = u.Location.Set, u.Location.Lat, u.Location.Lon
+		if !u.Location.Set {
+			e.Lat, e.Lon = 0, 0
+		}
+	}
+	if u.TradeIDs != nil {
+		e.TradeIDs = append([]int64(nil), (*u.TradeIDs)...)
+	}
+}
+
 // Location is an optional pair of coordinates; Set false clears them.
 type Location struct {
 	Set      bool

@@ -47,7 +47,7 @@ func messyRows(fixed bool) [][]any {
 		nil,
 		// 10: phone with letters, negative workers, an estimate.
 		{5, "Mộc Tà Long", "Hộ kinh doanh", "", "Xã Tà Long", "Thôn Tà Long", "Hồ Văn Hùng", pick("09l2 345 679", "0912 345 679"), "",
-			"Gỗ", "", "15/3/21", pick(-3, 3), 0, pick("khoảng 50 triệu", 50), "", "", ""},
+			pick("Gỗ", "Mộc"), "", "15/3/21", pick(-3, 3), 0, pick("khoảng 50 triệu", 50), "", "", ""},
 		// 11: a commune code that never existed, a 13-digit ID, 31 February.
 		{6, "Chế biến măng rừng", "Hộ sản xuất chưa đăng ký", pick("99999", "19564"), "", "Thôn A Vao", "Hồ Thị Lan", "", pick("0451900001234", "045190000125"),
 			"Chế biến nông sản", "", pick("31/02/2021", "28/02/2021"), 2, 2, "80", "", "", ""},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"khuyencong/internal/kc"
@@ -244,4 +245,83 @@ func (s *Store) CountImportRows(ctx context.Context) (ImportCounts, error) {
 		return nil
 	})
 	return c, err
+}
+
+// ImportTarget is an establishment a re-imported row names by its id,
+// with the facts of the year the row carries (Fact.Year 0 when the
+// establishment has none for that year).
+type ImportTarget struct {
+	kc.Establishment
+	Fact kc.EstablishmentFact
+}
+
+// ImportTargets reads the establishments with the given ids (sealed
+// personal values and trades included) and, for each, its facts of the
+// year years[id] asks for, in chunks of 500 ids so a 100,000-row file
+// costs a few hundred queries. Ids that do not exist are absent.
+func (s *Store) ImportTargets(ctx context.Context, years map[int64]int) (map[int64]ImportTarget, error) {
+	ids := make([]int64, 0, len(years))
+	for id := range years {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	out := make(map[int64]ImportTarget, len(ids))
+	const chunk = 500
+	err := s.View(ctx, func(tx *Tx) error {
+		for start := 0; start < len(ids); start += chunk {
+			part := ids[start:min(start+chunk, len(ids))]
+			in := intList(part)
+			rows, err := tx.query(ctx, "SELECT "+establishmentColumns+", phone_enc, phone_hash, personal_id_enc, personal_id_hash FROM establishment WHERE id IN "+in)
+			if err != nil {
+				return fmt.Errorf("store: import targets: %w", err)
+			}
+			for rows.Next() {
+				var t ImportTarget
+				e := &t.Establishment
+				if err := scanEstablishment(rows, e, &e.PhoneSealed.Enc, &e.PhoneSealed.Hash, &e.PersonalIDSealed.Enc, &e.PersonalIDSealed.Hash); err != nil {
+					rows.Close()
+					return fmt.Errorf("store: import targets: %w", err)
+				}
+				out[e.ID] = t
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return fmt.Errorf("store: import targets: %w", err)
+			}
+			trades, err := tx.tradesOf(ctx, part)
+			if err != nil {
+				return err
+			}
+			rows, err = tx.query(ctx, `SELECT establishment_id, year, workers, women_workers, ethnic_minority_workers, revenue, capital, avg_income, source
+				FROM establishment_fact WHERE establishment_id IN `+in)
+			if err != nil {
+				return fmt.Errorf("store: import target facts: %w", err)
+			}
+			for rows.Next() {
+				var f kc.EstablishmentFact
+				if err := rows.Scan(&f.EstablishmentID, &f.Year, &f.Workers, &f.WomenWorkers, &f.EthnicMinorityWorkers, &f.Revenue, &f.Capital, &f.AvgIncome, &f.Source); err != nil {
+					rows.Close()
+					return fmt.Errorf("store: import target facts: %w", err)
+				}
+				if t, ok := out[f.EstablishmentID]; ok && years[f.EstablishmentID] == f.Year {
+					t.Fact = f
+					out[f.EstablishmentID] = t
+				}
+			}
+			err = rows.Err()
+			rows.Close()
+			if err != nil {
+				return fmt.Errorf("store: import target facts: %w", err)
+			}
+			for _, id := range part {
+				if t, ok := out[id]; ok {
+					t.TradeIDs = trades[id]
+					out[id] = t
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
 }
