@@ -143,7 +143,7 @@ func validateEstablishmentUpdate(upd *kc.EstablishmentUpdate, kind string, thisY
 		}
 		s := vi.NFC(**v)
 		if field == "notes" {
-			s = strings.TrimSpace(vi.NFC(strings.ReplaceAll(**v, "\r\n", "\n")))
+			s = vi.NFCLines(**v)
 		}
 		*v = &s
 		switch {

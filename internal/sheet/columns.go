@@ -35,6 +35,9 @@ type Column struct {
 	Type     Type
 	Required bool
 	Personal bool // personal data: exported unmasked only with the right
+	// Multiline keeps the line breaks of the cell (notes); other text
+	// has its white space collapsed.
+	Multiline bool
 	Options  []Option
 }
 
@@ -94,7 +97,7 @@ var EstablishmentColumns = []Column{
 	{Key: "avg_income", Header: "Thu nhập bình quân (đồng/người/tháng)", Aliases: []string{"Thu nhập bình quân", "TNBQ", "Thu nhập BQ"}, Type: Money},
 	{Key: "lat", Header: "Vĩ độ", Aliases: []string{"Lat"}, Type: Float},
 	{Key: "lon", Header: "Kinh độ", Aliases: []string{"Lon", "Long"}, Type: Float},
-	{Key: "notes", Header: "Ghi chú", Aliases: []string{"Ghi chú khác"}, Type: Text},
+	{Key: "notes", Header: "Ghi chú", Aliases: []string{"Ghi chú khác"}, Type: Text, Multiline: true},
 }
 
 // ColumnByKey returns the column with key, and false when there is none.

@@ -275,6 +275,12 @@ func (b *builder) finish() *Table {
 	t.Encoding = b.det.Encoding()
 	m := &t.Mapping
 	t.Rows = make([]Row, len(b.raw))
+	multiline := map[int]bool{}
+	for _, f := range m.Fields {
+		if f.Column.Multiline {
+			multiline[f.Index] = true
+		}
+	}
 	for i, cells := range b.raw {
 		row := &t.Rows[i]
 		row.Line = b.lines[i]
@@ -298,7 +304,11 @@ func (b *builder) finish() *Table {
 			}
 			if c != "" {
 				c, _ = Convert(c, prior)
-				cells[j] = clean(c)
+				if multiline[j] {
+					cells[j] = vi.NFCLines(c)
+				} else {
+					cells[j] = clean(c)
+				}
 			}
 		}
 		row.Cells = cells

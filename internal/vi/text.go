@@ -18,6 +18,24 @@ func NFC(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
+// NFCLines is NFC for text of several lines, such as notes: line breaks
+// (CRLF, CR or LF) are kept as LF, each line is cleaned like NFC, and
+// blank lines at the start and the end are dropped.
+func NFCLines(s string) string {
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = NFC(l)
+	}
+	for len(lines) > 0 && lines[0] == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return strings.Join(lines, "\n")
+}
+
 var dReplacer = strings.NewReplacer("đ", "d", "Đ", "D")
 
 // Fold removes tone and vowel marks, maps đ/Đ to d, collapses white space and

@@ -108,3 +108,17 @@ func FuzzFold(f *testing.F) {
 		}
 	})
 }
+
+func TestNFCLines(t *testing.T) {
+	for in, want := range map[string]string{
+		"":                                "",
+		"  một   dòng  ":                  "một dòng",
+		"\r\nDòng 1\r\n  Dòng   2 \r\n\n": "Dòng 1\nDòng 2",
+		"a\rb\n\nc":                       "a\nb\n\nc",
+		"Ru\u031bo\u031b\u0323u":          "Rượu",
+	} {
+		if got := NFCLines(in); got != want {
+			t.Errorf("NFCLines(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
