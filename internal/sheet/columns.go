@@ -38,7 +38,7 @@ type Column struct {
 	// Multiline keeps the line breaks of the cell (notes); other text
 	// has its white space collapsed.
 	Multiline bool
-	Options  []Option
+	Options   []Option
 }
 
 // KindOptions are the establishment kinds with their Vietnamese labels.
