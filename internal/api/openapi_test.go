@@ -204,15 +204,32 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fill := strings.NewReplacer("{code}", "99001", "{year}", "2025")
+	// A certificate, licence and artisan of the first establishment for
+	// the DELETE routes of its records.
+	cert, err := f.st.CreateCertificate(ctx, kc.Certificate{EstablishmentID: f.estA.ID, Kind: kc.CertOCOP, Stars: 3, Year: 2024})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lic, err := f.st.CreateLicence(ctx, kc.Licence{EstablishmentID: f.estA.ID, Kind: "Giấy phép sản xuất rượu thủ công"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	art, err := f.st.CreateArtisan(ctx, kc.ArtisanRecord{EstablishmentID: f.estA.ID, Name: "Hồ Thị Lan", Title: kc.ArtisanFolk})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill := strings.NewReplacer("{code}", "99001", "{year}", "2025", "{cid}", fmt.Sprint(cert.ID), "{lid}", fmt.Sprint(lic.ID), "{aid}", fmt.Sprint(art.ID))
 	input := fmt.Sprintf(`{"kind":"household_business","name":"Cơ sở mây tre đan","commune_id":%d,"phone":"0912 345 678","personal_id":"001234567890","owner_name":"Hồ Thị Lan","owner_gender":"female","lat":16.6,"lon":106.9}`, f.communeA.ID)
 	bodies := map[string]string{
-		"POST /api/v1/tokens":                          `{"name":"tài liệu"}`,
-		"PATCH /api/v1/establishments/{id}":            `{"notes":"kiểm tra tài liệu API"}`,
-		"POST /api/v1/establishments":                  input,
-		"PUT /api/v1/establishments/{id}":              input,
-		"POST /api/v1/establishments/{id}/reveal":      `{"reason":"kiểm tra tài liệu API"}`,
-		"PUT /api/v1/establishments/{id}/facts/{year}": `{"workers":5,"women_workers":3,"revenue":120000000}`,
+		"POST /api/v1/tokens":                           `{"name":"tài liệu"}`,
+		"PATCH /api/v1/establishments/{id}":             `{"notes":"kiểm tra tài liệu API"}`,
+		"POST /api/v1/establishments":                   input,
+		"PUT /api/v1/establishments/{id}":               input,
+		"POST /api/v1/establishments/{id}/reveal":       `{"reason":"kiểm tra tài liệu API"}`,
+		"PUT /api/v1/establishments/{id}/facts/{year}":  `{"workers":5,"women_workers":3,"revenue":120000000}`,
+		"POST /api/v1/establishments/{id}/certificates": `{"kind":"typical_product","level":"province","product":"Khăn thổ cẩm","year":2024,"valid_until":"2027-12-31"}`,
+		"POST /api/v1/establishments/{id}/licences":     `{"kind":"Giấy phép sản xuất rượu thủ công","number":"01/GP","issued_on":"2024-03-01"}`,
+		"POST /api/v1/establishments/{id}/artisans":     `{"name":"Hồ Văn Bảy","title":"meritorious","recognised_year":2019}`,
 	}
 	routes := docRoutes(loadDoc(t))
 	// Revoke last, so the token used for the requests stays valid.

@@ -17,16 +17,27 @@ import (
 
 func (s *Server) establishmentRoutes() {
 	s.mux.HandleFunc("GET /establishments", s.requireUser(s.listEstablishments))
+	s.mux.HandleFunc("POST /establishments", s.requireUser(s.createEstablishment))
+	s.mux.HandleFunc("GET /establishments/new", s.requireUser(s.newEstablishment))
 	s.mux.HandleFunc("GET /establishments/export.xlsx", s.requireUser(s.exportEstablishments(app.FormatXLSX)))
 	s.mux.HandleFunc("GET /establishments/export.csv", s.requireUser(s.exportEstablishments(app.FormatCSV)))
 	s.mux.HandleFunc("GET /establishments/template.xlsx", s.requireUser(s.importTemplate))
 	s.mux.HandleFunc("GET /establishments/{id}", s.requireUser(s.showEstablishment))
 	s.mux.HandleFunc("GET /establishments/{id}/edit", s.requireUser(s.editEstablishment))
 	s.mux.HandleFunc("POST /establishments/{id}", s.requireUser(s.updateEstablishment))
+	s.mux.HandleFunc("GET /establishments/{id}/delete", s.requireUser(s.confirmDeleteEstablishment))
+	s.mux.HandleFunc("POST /establishments/{id}/delete", s.requireUser(s.deleteEstablishment))
 }
 
 // establishmentsPerPage is the page size of the establishment list.
 const establishmentsPerPage = 50
+
+// flashKey is the session key of a one-time notice shown by the next
+// page (after a redirect).
+const flashKey = "flash"
+
+// maxNoteUnits caps the current communes a former-unit note names.
+const maxNoteUnits = 8
 
 // establishmentRow is one line of the establishment list.
 type establishmentRow struct {
@@ -35,14 +46,34 @@ type establishmentRow struct {
 	Commune string
 	Village string
 	Kind    string
+	Trades  []string // trade names, the primary first
+	Flags   []string // labels of the flags set
+}
+
+// choice is one option of a select or datalist, or one checkbox.
+type choice struct {
+	Value, Label string
+	Selected     bool
 }
 
 // establishmentList is the data of the list page.
 type establishmentList struct {
 	Query string
-	Total int
-	Rows  []establishmentRow
-	Pager pagerView
+	// Unit is the unit filter as a unit code; UnitNote says what a former
+	// unit means today ("Xã Hải Phúc (trước 01/07/2025) → nay thuộc: …").
+	Unit, UnitNote string
+	// Units are the suggestions of the unit filter (value = code).
+	Units []choice
+	// Trades, Kinds and Flags are the other filters' choices, with the
+	// current ones selected.
+	Trades, Kinds, Flags []choice
+	// Filtered is set when a filter other than the search is active.
+	Filtered bool
+	// CanWrite offers the "new establishment" button.
+	CanWrite bool
+	Total    int
+	Rows     []establishmentRow
+	Pager    pagerView
 	// Export holds the list's filters as hidden fields of the export
 	// form, so the file holds exactly what the list shows.
 	Export url.Values
@@ -86,133 +117,209 @@ func newPager(lang string, page, perPage, total int, base url.Values, path strin
 	return pv
 }
 
-// listEstablishments lists the establishments in the caller's scope with a
-// name search and paging.
+// listEstablishments lists the establishments in the caller's scope with
+// the registry filter (search, unit, trade, kind, flags) and paging. A
+// filter the app refuses (an unknown unit code, say) answers 422 with the
+// message next to that filter and in the results region, which htmx
+// swaps.
 func (s *Server) listEstablishments(w http.ResponseWriter, r *http.Request) {
-	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	ctx := r.Context()
+	lang := s.lang(r)
+	query := r.URL.Query()
+	page, _ := strconv.Atoi(query.Get("page"))
 	if page < 1 {
 		page = 1
 	}
-	f := kc.EstablishmentFilter{Query: vi.NFC(q), Limit: establishmentsPerPage, Offset: (page - 1) * establishmentsPerPage}
-	list, total, err := s.app.ListEstablishments(r.Context(), f)
+	filter := app.RegistryFilterFromQuery(query)
+	units, err := s.filterUnits(ctx)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ids := make([]int64, 0, len(list))
-	for _, e := range list {
-		ids = append(ids, e.CommuneID)
-	}
-	names := s.unitNames(r.Context(), ids)
-	lang := s.lang(r)
-	v := establishmentList{Query: q, Total: total}
-	for _, e := range list {
-		v.Rows = append(v.Rows, establishmentRow{ID: e.ID, Name: e.Name, Commune: names[e.CommuneID], Village: e.Village, Kind: e.Kind})
-	}
-	base := url.Values{}
-	if q != "" {
-		base.Set("q", q)
-	}
-	v.Pager = newPager(lang, page, establishmentsPerPage, total, base, "/establishments")
-	v.Export = base
-	if p := app.PrincipalFrom(r.Context()); p != nil {
-		v.CanExportPersonal = auth.Can(p.User.Role, auth.PermExportPersonal)
-	}
-	s.render(w, r, http.StatusOK, "establishments", s.page(r, locale.T(lang, "est.title"), "establishments", v))
-}
-
-// establishmentForm is the data of the edit form: the submitted values,
-// kept after an error.
-type establishmentForm struct {
-	ID           int64
-	Version      int    // the version read, for optimistic locking
-	Original     string // the stored name, for the breadcrumb
-	Name         string
-	Village      string
-	MainProducts string
-	Notes        string
-}
-
-// editableEstablishment loads the establishment named in the path for an
-// edit. Out of scope is 404 (checked first, so it reveals nothing) and a
-// read-only role 403; on failure the response is written and ok is false.
-func (s *Server) editableEstablishment(w http.ResponseWriter, r *http.Request) (e kc.Establishment, ok bool) {
-	id, err := pathID(r)
+	filter.UnitCode = unitCode(filter.UnitCode, units)
+	trades, err := s.app.Trades(ctx)
 	if err != nil {
 		s.fail(w, r, err)
-		return e, false
+		return
 	}
-	if e, err = s.app.GetEstablishment(r.Context(), id); err != nil {
-		s.fail(w, r, err)
-		return e, false
+	v := establishmentList{
+		Query: filter.Query, Unit: filter.UnitCode,
+		Filtered: filter.UnitCode != "" || filter.Trade != "" || filter.Kind != "" || len(filter.Flags) > 0,
 	}
-	if p := app.PrincipalFrom(r.Context()); p == nil || !p.CanWrite() {
-		s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
-		return e, false
+	for _, u := range units {
+		v.Units = append(v.Units, choice{Value: u.Code, Label: u.Name})
 	}
-	return e, true
-}
+	tradeNames := make(map[int64]string, len(trades))
+	tradeID, _ := strconv.ParseInt(filter.Trade, 10, 64)
+	for _, t := range trades {
+		tradeNames[t.ID] = t.Name
+		v.Trades = append(v.Trades, choice{Value: t.Code, Label: t.Name, Selected: filter.Trade != "" && (strings.EqualFold(t.Code, filter.Trade) || t.ID == tradeID)})
+	}
+	v.Kinds = kindChoices(lang, filter.Kind)
+	for _, fl := range kc.EstablishmentFlags {
+		v.Flags = append(v.Flags, choice{Value: fl, Label: locale.T(lang, "est.flag."+fl), Selected: slices.Contains(filter.Flags, fl)})
+	}
 
-// editEstablishment shows the edit form. Out of scope is 404 (checked
-// first, so it reveals nothing); a read-only role is 403.
-func (s *Server) editEstablishment(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.editableEstablishment(w, r)
-	if !ok {
-		return
-	}
-	f := establishmentForm{ID: e.ID, Version: e.Version, Original: e.Name, Name: e.Name, Village: e.Village, MainProducts: e.MainProducts, Notes: e.Notes}
-	lang := s.lang(r)
-	s.render(w, r, http.StatusOK, "establishment_edit", s.page(r, locale.T(lang, "est.edit")+" · "+e.Name, "establishments", f))
-}
-
-// updateEstablishment saves the edit form. Out of scope is 404 and a
-// read-only role 403, before any validation; field errors re-render the
-// form with the submitted values and a message next to each field.
-func (s *Server) updateEstablishment(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.editableEstablishment(w, r)
-	if !ok {
-		return
-	}
-	id := e.ID
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
-		return
-	}
-	version, _ := strconv.Atoi(r.PostForm.Get("version"))
-	f := establishmentForm{
-		ID:           id,
-		Version:      version,
-		Original:     e.Name,
-		Name:         strings.TrimSpace(vi.NFC(r.PostForm.Get("name"))),
-		Village:      strings.TrimSpace(vi.NFC(r.PostForm.Get("village"))),
-		MainProducts: strings.TrimSpace(vi.NFC(r.PostForm.Get("main_products"))),
-		Notes:        strings.TrimSpace(vi.NFC(r.PostForm.Get("notes"))),
-	}
-	lang := s.lang(r)
-	errs := map[string]string{}
-	if f.Name == "" {
-		errs["name"] = locale.T(lang, "est.error.name_required")
-	}
-	if len(errs) == 0 {
-		upd := kc.EstablishmentUpdate{Version: f.Version, Name: &f.Name, Village: &f.Village, MainProducts: &f.MainProducts, Notes: &f.Notes}
-		_, err := s.app.UpdateEstablishment(r.Context(), id, upd)
-		if err == nil {
-			http.Redirect(w, r, "/establishments/"+strconv.FormatInt(id, 10)+"?saved=1", http.StatusSeeOther)
-			return
-		}
+	status := http.StatusOK
+	var errs map[string]string
+	list, total, err := s.app.SearchEstablishments(ctx, filter, establishmentsPerPage, (page-1)*establishmentsPerPage)
+	if err != nil {
 		fes := kc.FieldErrors(err)
 		if len(fes) == 0 {
 			s.fail(w, r, err)
 			return
 		}
+		errs = map[string]string{}
 		for _, fe := range fes {
-			errs[formField(fe.Field)] = locale.T(lang, fe.Key, fe.Args...)
+			errs[fe.Field] = locale.T(lang, fe.Key, fe.Args...)
+		}
+		status = statusOf(kc.ErrorCode(err))
+	}
+	ids := make([]int64, 0, len(list))
+	for _, e := range list {
+		ids = append(ids, e.CommuneID)
+	}
+	names := s.unitNames(ctx, ids)
+	v.Total = total
+	for _, e := range list {
+		row := establishmentRow{ID: e.ID, Name: e.Name, Commune: names[e.CommuneID], Village: e.Village, Kind: e.Kind}
+		for _, id := range e.TradeIDs {
+			if n := tradeNames[id]; n != "" {
+				row.Trades = append(row.Trades, n)
+			}
+		}
+		for _, fl := range establishmentFlags(e) {
+			row.Flags = append(row.Flags, locale.T(lang, "est.flag."+fl))
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	if err == nil && filter.UnitCode != "" {
+		v.UnitNote = s.formerUnitNote(ctx, lang, filter.UnitCode)
+	}
+	v.Pager = newPager(lang, page, establishmentsPerPage, total, filter.Values(), "/establishments")
+	v.Export = filter.Values()
+	if p := app.PrincipalFrom(ctx); p != nil {
+		v.CanExportPersonal = auth.Can(p.User.Role, auth.PermExportPersonal)
+		v.CanWrite = p.CanWrite()
+	}
+	pg := s.page(r, locale.T(lang, "est.title"), "establishments", v)
+	pg.Errors = errs
+	pg.Flash = s.sessions.PopString(ctx, flashKey)
+	s.render(w, r, status, "establishments", pg)
+}
+
+// filterUnits returns the suggestions of the unit filter: the units the
+// caller's scope is made of (an administrator: the provinces), then the
+// communes in scope (not for an administrator: the whole country's
+// communes would weigh down every list page).
+func (s *Server) filterUnits(ctx context.Context) ([]kc.Unit, error) {
+	units, err := s.app.ScopeUnits(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if p := app.PrincipalFrom(ctx); p == nil || p.All {
+		return units, nil
+	}
+	communes, err := s.app.ScopeCommunes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range communes {
+		if !slices.ContainsFunc(units, func(u kc.Unit) bool { return u.ID == c.ID }) {
+			units = append(units, c)
 		}
 	}
-	p := s.page(r, locale.T(lang, "est.edit")+" · "+e.Name, "establishments", f)
-	p.Errors = errs
-	s.render(w, r, http.StatusUnprocessableEntity, "establishment_edit", p)
+	return units, nil
+}
+
+// unitCode turns the unit filter as typed into a unit code: the leading
+// digits of a code or of a suggestion such as "19573 – Xã Hải Phúc", or
+// the code of the suggestion whose name matches ignoring marks, đ/Đ, case
+// and spaces. Anything else is returned as typed, for the app to refuse.
+func unitCode(s string, suggestions []kc.Unit) string {
+	s = strings.TrimSpace(s)
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i > 0 {
+		return s[:i]
+	}
+	if key := vi.SearchKey(s); key != "" {
+		for _, u := range suggestions {
+			if vi.SearchKey(u.Name) == key {
+				return u.Code
+			}
+		}
+	}
+	return s
+}
+
+// formerUnitNote says what a unit code that no unit in force carries
+// means today: "Xã Hải Phúc (trước 01/07/2025) → nay thuộc: Xã Ba Lòng".
+// A code in force, or one that cannot be read, gives "".
+func (s *Server) formerUnitNote(ctx context.Context, lang, code string) string {
+	hist, err := s.app.UnitHistory(ctx, code)
+	if err != nil {
+		return ""
+	}
+	var former *kc.Unit
+	for i := range hist {
+		u := &hist[i]
+		if u.Current() {
+			return ""
+		}
+		if former == nil || u.ValidTo.After(former.ValidTo) {
+			former = u
+		}
+	}
+	if former == nil {
+		return ""
+	}
+	until := vi.FormatDay(former.ValidTo.AddDays(1).Time())
+	ids, err := s.app.CommunesUnderCode(ctx, code)
+	if err != nil || len(ids) == 0 {
+		return locale.T(lang, "est.filter.former_unit_none", former.Name, until)
+	}
+	byID := s.unitNames(ctx, ids)
+	names := make([]string, 0, len(byID))
+	for _, n := range byID {
+		names = append(names, n)
+	}
+	slices.SortFunc(names, vi.Compare)
+	joined := strings.Join(names, ", ")
+	if len(names) > maxNoteUnits {
+		joined = locale.T(lang, "est.filter.and_more", strings.Join(names[:maxNoteUnits], ", "), len(names)-maxNoteUnits)
+	}
+	return locale.T(lang, "est.filter.former_unit", former.Name, until, joined)
+}
+
+// kindChoices lists the establishment kinds with selected marked.
+func kindChoices(lang, selected string) []choice {
+	out := make([]choice, 0, len(kc.EstablishmentKinds))
+	for _, k := range kc.EstablishmentKinds {
+		out = append(out, choice{Value: k, Label: locale.T(lang, "kind."+k), Selected: k == selected})
+	}
+	return out
+}
+
+// establishmentFlags returns the flags set on e, in display order.
+func establishmentFlags(e kc.Establishment) []string {
+	var out []string
+	for _, f := range []struct {
+		on   bool
+		flag string
+	}{
+		{e.TraditionalCraft, kc.FlagTraditionalCraft},
+		{e.CraftVillage, kc.FlagCraftVillage},
+		{e.WomenOwned, kc.FlagWomenOwned},
+		{e.EthnicMinorityOwned, kc.FlagEthnicMinorityOwned},
+	} {
+		if f.on {
+			out = append(out, f.flag)
+		}
+	}
+	return out
 }
 
 // pathID parses the {id} wildcard; a malformed id is "not found".
@@ -317,6 +424,7 @@ func (s *Server) exportEstablishments(format string) http.HandlerFunc {
 		}
 		q := r.URL.Query()
 		f := app.RegistryFilterFromQuery(q)
+		f.UnitCode = unitCode(f.UnitCode, nil)
 		personal := q.Get("personal") == "1" || q.Get("personal") == "on"
 		out := &attachment{ResponseWriter: w, contentType: exportContentTypes[format], filename: app.ExportFileName("co-so", s.app.Now(), format)}
 		if _, err := s.app.ExportEstablishments(r.Context(), out, format, f, personal); err != nil {

@@ -28,8 +28,8 @@ func TestEstablishmentList(t *testing.T) {
 		c := f.login(t, userProvince)
 
 		doc := c.doc("/establishments", http.StatusOK)
-		if n := doc.Find("#establishments thead th").Length(); n != 4 {
-			t.Errorf("%d columns, want name, commune, village, kind", n)
+		if n := doc.Find("#establishments thead th").Length(); n != 6 {
+			t.Errorf("%d columns, want name, commune, village, kind, trades, flags", n)
 		}
 		if n := doc.Find("#establishments tbody tr").Length(); n != establishmentsPerPage {
 			t.Errorf("page 1 has %d rows, want %d", n, establishmentsPerPage)
