@@ -61,9 +61,11 @@ type ImportResult struct {
 // OK reports whether the file had no error.
 func (r ImportResult) OK() bool { return len(r.Errors) == 0 }
 
-// WriteReport writes the error report of r in lang: the file as read with
-// an error column naming the field and the problem of each bad row.
-func (r ImportResult) WriteReport(w io.Writer, lang string) error {
+// WriteReport writes the error report of r: the file as read with an
+// error column naming the field and the problem of each bad row, each
+// error rendered by msg (ImportMessage in some language, or a surface's
+// own wording of the questions).
+func (r ImportResult) WriteReport(w io.Writer, msg func(*kc.Error) string) error {
 	if r.Table == nil {
 		return kc.Errorf(kc.EInvalid, "import.no_report")
 	}
@@ -78,7 +80,7 @@ func (r ImportResult) WriteReport(w io.Writer, lang string) error {
 			extra = append(extra, e)
 		}
 	}
-	return sheet.WriteReport(w, r.Table, extra, func(e *kc.Error) string { return ImportMessage(lang, e) })
+	return sheet.WriteReport(w, r.Table, extra, msg)
 }
 
 // ImportMessage renders an import error in lang: a cell error of the

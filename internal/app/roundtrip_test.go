@@ -118,13 +118,18 @@ func TestExportImportIsANoOp(t *testing.T) {
 		if got := errorKeys(res.Errors); !slices.Equal(got, []string{"2:A:import.id_unknown"}) || res.Written {
 			t.Errorf("unknown id: %v", got)
 		}
+		if msg := app.ImportMessage("vi", res.Errors[0]); !strings.HasPrefix(msg, "Dòng 2, cột A (Mã cơ sở): không có cơ sở mã 99999999") || strings.Contains(msg, "%!") {
+			t.Errorf("unknown id message: %s", msg)
+		}
 		// The same establishment twice.
 		res, err = a.ImportEstablishments(ctx, strings.NewReader(csvOf(records[2], records[2])), "twice.csv", app.ImportOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := errorKeys(res.Errors); !slices.Contains(got, "3:A:import.id_repeated") {
+		if got := errorKeys(res.Errors); !slices.Equal(got, []string{"3:A:import.id_repeated"}) {
 			t.Errorf("repeated id: %v", got)
+		} else if msg := app.ImportMessage("en", res.Errors[0]); !strings.Contains(msg, "is already on row 2") || strings.Contains(msg, "%!") {
+			t.Errorf("repeated id message: %s", msg)
 		}
 	})
 }

@@ -148,7 +148,7 @@ func writeReport(path string, res app.ImportResult) error {
 	if err != nil {
 		return kc.Errorf(kc.EInvalid, "import.report_failed", path, err.Error()).Wrap(err)
 	}
-	err = res.WriteReport(f, locale.Default)
+	err = res.WriteReport(f, func(e *kc.Error) string { return app.ImportMessage(locale.Default, e) })
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -32,6 +32,8 @@ type Server struct {
 	stop     chan struct{}
 	// unitNameCache maps unit ids to names (reference data, see unitNames).
 	unitNameCache sync.Map
+	// imports holds the web import jobs (see import.go).
+	imports *importJobs
 }
 
 // New builds the server: parses every template (panicking on a template
@@ -64,6 +66,8 @@ func (s *Server) routes() {
 	s.dashboardRoutes()
 	s.unitRoutes()
 	s.establishmentRoutes()
+	s.recordRoutes()
+	s.importRoutes()
 }
 
 // Handler returns the server with its middleware, outermost first.
