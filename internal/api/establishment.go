@@ -22,7 +22,7 @@ func (x *API) establishmentRoutes() {
 	x.handle("PATCH /api/v1/establishments/{id}", x.patchEstablishment)
 	x.handle("DELETE /api/v1/establishments/{id}", x.deleteEstablishment)
 	x.handle("POST /api/v1/establishments/{id}/reveal", x.revealPersonal)
-	x.handle("GET /api/v1/establishments/{id}/facts", x.listFacts)
+	x.handle("GET /api/v1/establishments/{id}/facts", listChildren(x, x.app.ListFacts, toFact))
 	x.handle("GET /api/v1/establishments/{id}/facts/{year}", x.getFact)
 	x.handle("PUT /api/v1/establishments/{id}/facts/{year}", x.putFact)
 	x.handle("DELETE /api/v1/establishments/{id}/facts/{year}", x.deleteFact)
@@ -474,25 +474,6 @@ func factPath(r *http.Request) (int64, int, error) {
 		return 0, 0, kc.Errorf(kc.ENotFound, "error.not_found")
 	}
 	return id, year, nil
-}
-
-// listFacts returns the yearly facts of an establishment in scope.
-func (x *API) listFacts(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	facts, err := x.app.ListFacts(r.Context(), id)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	out := FactList{Items: make([]Fact, 0, len(facts))}
-	for _, f := range facts {
-		out.Items = append(out.Items, toFact(f))
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // getFact returns one year of facts, 404 when there is none.

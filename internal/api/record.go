@@ -14,14 +14,25 @@ import (
 // artisans: list, add and delete, with the scope and validation of the
 // web pages (the app checks both).
 func (x *API) recordRoutes() {
-	x.handle("GET /api/v1/establishments/{id}/certificates", x.listCertificates)
-	x.handle("POST /api/v1/establishments/{id}/certificates", x.addCertificate)
+	x.handle("GET /api/v1/establishments/{id}/certificates", listChildren(x, x.app.ListCertificates, toCertificate))
+	x.handle("POST /api/v1/establishments/{id}/certificates", addChild(x, x.app.AddCertificate, toCertificate,
+		func(id int64, in CertificateInput) kc.Certificate {
+			return kc.Certificate{EstablishmentID: id, Kind: trimNFC(in.Kind), Level: trimNFC(in.Level), Stars: in.Stars,
+				Product: trimNFC(in.Product), Number: trimNFC(in.Number), Year: in.Year, ValidUntil: in.ValidUntil}
+		}))
 	x.handle("DELETE /api/v1/establishments/{id}/certificates/{cid}", x.deleteRecordChild("cid", x.app.DeleteCertificate))
-	x.handle("GET /api/v1/establishments/{id}/licences", x.listLicences)
-	x.handle("POST /api/v1/establishments/{id}/licences", x.addLicence)
+	x.handle("GET /api/v1/establishments/{id}/licences", listChildren(x, x.app.ListLicences, toLicence))
+	x.handle("POST /api/v1/establishments/{id}/licences", addChild(x, x.app.AddLicence, toLicence,
+		func(id int64, in LicenceInput) kc.Licence {
+			return kc.Licence{EstablishmentID: id, Kind: trimNFC(in.Kind), Number: trimNFC(in.Number), Issuer: trimNFC(in.Issuer),
+				IssuedOn: in.IssuedOn, ValidUntil: in.ValidUntil}
+		}))
 	x.handle("DELETE /api/v1/establishments/{id}/licences/{lid}", x.deleteRecordChild("lid", x.app.DeleteLicence))
-	x.handle("GET /api/v1/establishments/{id}/artisans", x.listArtisans)
-	x.handle("POST /api/v1/establishments/{id}/artisans", x.addArtisan)
+	x.handle("GET /api/v1/establishments/{id}/artisans", listChildren(x, x.app.ListArtisans, toArtisan))
+	x.handle("POST /api/v1/establishments/{id}/artisans", addChild(x, x.app.AddArtisan, toArtisan,
+		func(id int64, in ArtisanInput) kc.ArtisanRecord {
+			return kc.ArtisanRecord{EstablishmentID: id, Name: trimNFC(in.Name), Title: trimNFC(in.Title), RecognisedYear: in.RecognisedYear}
+		}))
 	x.handle("DELETE /api/v1/establishments/{id}/artisans/{aid}", x.deleteRecordChild("aid", x.app.DeleteArtisan))
 }
 
@@ -123,133 +134,61 @@ func toArtisan(a kc.ArtisanRecord) Artisan {
 // trimNFC normalises a text field of a request body.
 func trimNFC(s string) string { return strings.TrimSpace(vi.NFC(s)) }
 
-// listCertificates returns the certificates of an establishment in scope.
-func (x *API) listCertificates(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	list, err := x.app.ListCertificates(r.Context(), id)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	out := CertificateList{Items: make([]Certificate, 0, len(list))}
-	for _, c := range list {
-		out.Items = append(out.Items, toCertificate(c))
-	}
-	writeJSON(w, http.StatusOK, out)
+// itemList is the JSON of a list of an establishment's records:
+// {"items": [...]} (CertificateList, LicenceList, ArtisanList, FactList
+// document it per kind).
+type itemList[J any] struct {
+	Items []J `json:"items"`
 }
 
-// addCertificate records a certificate: 201 with it, 422 with field
-// messages. Out of scope is 404 and a read-only role 403, both before the
-// body is read.
-func (x *API) addCertificate(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
+// listChildren returns the handler of GET …/{id}/<records>: the records
+// list returns for an establishment in scope (404 outside it), converted
+// by conv.
+func listChildren[T, J any](x *API, list func(ctx context.Context, id int64) ([]T, error), conv func(T) J) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := establishmentID(r)
+		if err != nil {
+			x.fail(w, r, err)
+			return
+		}
+		items, err := list(r.Context(), id)
+		if err != nil {
+			x.fail(w, r, err)
+			return
+		}
+		out := itemList[J]{Items: make([]J, 0, len(items))}
+		for _, it := range items {
+			out.Items = append(out.Items, conv(it))
+		}
+		writeJSON(w, http.StatusOK, out)
 	}
-	if !x.writable(w, r, id) {
-		return
-	}
-	var in CertificateInput
-	if !x.decode(w, r, &in) {
-		return
-	}
-	c, err := x.app.AddCertificate(r.Context(), kc.Certificate{EstablishmentID: id, Kind: trimNFC(in.Kind), Level: trimNFC(in.Level),
-		Stars: in.Stars, Product: trimNFC(in.Product), Number: trimNFC(in.Number), Year: in.Year, ValidUntil: in.ValidUntil})
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, toCertificate(c))
 }
 
-// listLicences returns the licences of an establishment in scope.
-func (x *API) listLicences(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
+// addChild returns the handler of POST …/{id}/<records>: 201 with the
+// record add stored, 422 with field messages. Out of scope is 404 and a
+// read-only role 403, both before the body (an I) is read; build turns
+// the body into the record of establishment id.
+func addChild[I, T, J any](x *API, add func(ctx context.Context, rec T) (T, error), conv func(T) J, build func(id int64, in I) T) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := establishmentID(r)
+		if err != nil {
+			x.fail(w, r, err)
+			return
+		}
+		if !x.writable(w, r, id) {
+			return
+		}
+		var in I
+		if !x.decode(w, r, &in) {
+			return
+		}
+		rec, err := add(r.Context(), build(id, in))
+		if err != nil {
+			x.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, conv(rec))
 	}
-	list, err := x.app.ListLicences(r.Context(), id)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	out := LicenceList{Items: make([]Licence, 0, len(list))}
-	for _, l := range list {
-		out.Items = append(out.Items, toLicence(l))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// addLicence records a licence: 201 with it, 422 with field messages;
-// out of scope 404 and read-only 403 before the body is read.
-func (x *API) addLicence(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if !x.writable(w, r, id) {
-		return
-	}
-	var in LicenceInput
-	if !x.decode(w, r, &in) {
-		return
-	}
-	l, err := x.app.AddLicence(r.Context(), kc.Licence{EstablishmentID: id, Kind: trimNFC(in.Kind), Number: trimNFC(in.Number),
-		Issuer: trimNFC(in.Issuer), IssuedOn: in.IssuedOn, ValidUntil: in.ValidUntil})
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, toLicence(l))
-}
-
-// listArtisans returns the artisans of an establishment in scope.
-func (x *API) listArtisans(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	list, err := x.app.ListArtisans(r.Context(), id)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	out := ArtisanList{Items: make([]Artisan, 0, len(list))}
-	for _, a := range list {
-		out.Items = append(out.Items, toArtisan(a))
-	}
-	writeJSON(w, http.StatusOK, out)
-}
-
-// addArtisan records an artisan: 201 with it, 422 with field messages;
-// out of scope 404 and read-only 403 before the body is read.
-func (x *API) addArtisan(w http.ResponseWriter, r *http.Request) {
-	id, err := establishmentID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if !x.writable(w, r, id) {
-		return
-	}
-	var in ArtisanInput
-	if !x.decode(w, r, &in) {
-		return
-	}
-	a, err := x.app.AddArtisan(r.Context(), kc.ArtisanRecord{EstablishmentID: id, Name: trimNFC(in.Name), Title: trimNFC(in.Title), RecognisedYear: in.RecognisedYear})
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, toArtisan(a))
 }
 
 // deleteRecordChild returns the handler that deletes the certificate,
