@@ -88,6 +88,26 @@ func (p *Principal) ScopeFilter() []int64 {
 	return p.Communes
 }
 
+// Narrow returns the communes a filter may read: ids (nil meaning "every
+// commune") narrowed to p's scope, never widened. The result is nil only
+// when both are unrestricted; an empty non-nil slice selects nothing.
+func (p *Principal) Narrow(ids []int64) []int64 {
+	scope := p.ScopeFilter()
+	switch {
+	case scope == nil:
+		return ids
+	case ids == nil:
+		return scope
+	}
+	in := []int64{}
+	for _, c := range ids {
+		if p.InScope(c) {
+			in = append(in, c)
+		}
+	}
+	return in
+}
+
 // CanWrite reports whether the role may change registry and project data.
 func (p *Principal) CanWrite() bool {
 	switch p.User.Role {

@@ -552,20 +552,7 @@ func (a *App) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 	if err != nil {
 		return nil, 0, err
 	}
-	scope := p.ScopeFilter()
-	switch {
-	case scope == nil:
-	case f.CommuneIDs == nil:
-		f.CommuneIDs = scope
-	default:
-		var in []int64
-		for _, c := range f.CommuneIDs {
-			if p.InScope(c) {
-				in = append(in, c)
-			}
-		}
-		f.CommuneIDs = append([]int64{}, in...)
-	}
+	f.CommuneIDs = p.Narrow(f.CommuneIDs)
 	f.Query = vi.NFC(f.Query)
 	list, total, err := a.Store.ListEstablishments(ctx, f)
 	for i := range list {

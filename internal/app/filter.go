@@ -104,20 +104,7 @@ func (a *App) registryFilter(ctx context.Context, p *Principal, filter *Registry
 		}
 		f.CommuneIDs = ids
 	}
-	scope := p.ScopeFilter()
-	switch {
-	case scope == nil:
-	case f.CommuneIDs == nil:
-		f.CommuneIDs = scope
-	default:
-		in := []int64{}
-		for _, c := range f.CommuneIDs {
-			if p.InScope(c) {
-				in = append(in, c)
-			}
-		}
-		f.CommuneIDs = in
-	}
+	f.CommuneIDs = p.Narrow(f.CommuneIDs)
 	return f, nil
 }
 
