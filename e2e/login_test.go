@@ -159,28 +159,8 @@ func TestLoginDashboard(t *testing.T) {
 	}
 	wait := 30 * time.Second
 
-	// Collect console errors: a CSP violation or a script error fails the test.
-	var mu sync.Mutex
-	var problems []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() || strings.Contains(m.Text, "Content Security Policy") {
-				mu.Lock()
-				problems = append(problems, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		mu.Lock()
-		defer mu.Unlock()
-		for _, p := range problems {
-			t.Errorf("browser console: %s", p)
-		}
-	})
+	// A CSP violation or a script error fails the test.
+	watchConsole(t, ctx)
 
 	// / redirects to the login page.
 	within(t, ctx, wait, chromedp.Navigate(base+"/"))
