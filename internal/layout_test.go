@@ -10,17 +10,20 @@ import (
 
 // forbidden maps a package to the project packages it must not import.
 var forbidden = map[string][]string{
-	"kc":       {"store", "app", "web", "api", "cli", "auth", "demo", "locale", "config", "unitdata"},
-	"vi":       {"kc", "store", "app", "web", "api", "cli"},
-	"store":    {"app", "web", "api", "cli", "auth", "demo", "locale", "config", "unitdata"},
-	"auth":     {"store", "app", "web", "api", "cli"},
-	"demo":     {"store", "app", "web", "api", "cli"},
-	"unitdata": {"store", "app", "web", "api", "cli"},
-	"locale":   {"kc", "store", "app", "web", "api", "cli"},
-	"config":   {"kc", "store", "app", "web", "api", "cli"},
-	"app":      {"web", "api", "cli"},
-	"web":      {"store", "api", "cli"},
-	"api":      {"store", "web", "cli"},
+	"kc":          {"store", "app", "web", "api", "cli", "auth", "demo", "locale", "config", "unitdata", "sheet", "crypto", "eligibility"},
+	"vi":          {"kc", "store", "app", "web", "api", "cli"},
+	"store":       {"app", "web", "api", "cli", "auth", "demo", "locale", "config", "unitdata", "sheet", "eligibility"},
+	"auth":        {"store", "app", "web", "api", "cli"},
+	"demo":        {"store", "app", "web", "api", "cli"},
+	"unitdata":    {"store", "app", "web", "api", "cli"},
+	"locale":      {"kc", "store", "app", "web", "api", "cli"},
+	"config":      {"kc", "store", "app", "web", "api", "cli"},
+	"sheet":       {"store", "app", "web", "api", "cli", "auth", "demo", "config", "unitdata"},
+	"crypto":      {"kc", "store", "app", "web", "api", "cli"},
+	"eligibility": {"store", "app", "web", "api", "cli", "auth", "demo", "config", "unitdata", "sheet", "crypto"},
+	"app":         {"web", "api", "cli"},
+	"web":         {"store", "api", "cli"},
+	"api":         {"store", "web", "cli"},
 }
 
 func TestDependencyDirection(t *testing.T) {
