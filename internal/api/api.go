@@ -65,6 +65,7 @@ func New(a *app.App, opts Options) *API {
 	x.unitRoutes()
 	x.establishmentRoutes()
 	x.recordRoutes()
+	x.eligibilityRoutes()
 	x.openAPIRoutes()
 	// The catch-all answers unknown API paths with a JSON 404; it is not
 	// an API route, so it bypasses the recording.

@@ -11,6 +11,7 @@ import (
 
 	"khuyencong/internal/app"
 	"khuyencong/internal/kc"
+	"khuyencong/internal/store"
 	"khuyencong/internal/store/storetest"
 )
 
@@ -218,6 +219,15 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The scheme catalogue, for the scheme and eligibility routes.
+	if _, err := f.st.EnsureReference(ctx, store.DefaultReference()); err != nil {
+		t.Fatal(err)
+	}
+	status, body = f.call(t, userOfficerA, "GET", "/api/v1/schemes", "")
+	var schemes SchemeList
+	if err := json.Unmarshal(body, &schemes); status != http.StatusOK || err != nil || len(schemes.Items) == 0 {
+		t.Fatalf("GET /api/v1/schemes: %d %s", status, body)
+	}
 	fill := strings.NewReplacer("{code}", "99001", "{year}", "2025", "{cid}", fmt.Sprint(cert.ID), "{lid}", fmt.Sprint(lic.ID), "{aid}", fmt.Sprint(art.ID))
 	input := fmt.Sprintf(`{"kind":"household_business","name":"Cơ sở mây tre đan","commune_id":%d,"phone":"0912 345 678","personal_id":"001234567890","owner_name":"Hồ Thị Lan","owner_gender":"female","lat":16.6,"lon":106.9}`, f.communeA.ID)
 	bodies := map[string]string{
@@ -230,6 +240,7 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 		"POST /api/v1/establishments/{id}/certificates": `{"kind":"typical_product","level":"province","product":"Khăn thổ cẩm","year":2024,"valid_until":"2027-12-31"}`,
 		"POST /api/v1/establishments/{id}/licences":     `{"kind":"Giấy phép sản xuất rượu thủ công","number":"01/GP","issued_on":"2024-03-01"}`,
 		"POST /api/v1/establishments/{id}/artisans":     `{"name":"Hồ Văn Bảy","title":"meritorious","recognised_year":2019}`,
+		"POST /api/v1/eligibility/check":                fmt.Sprintf(`{"establishment_id":%d}`, f.estA.ID),
 	}
 	routes := docRoutes(loadDoc(t))
 	// Revoke last, so the token used for the requests stays valid.
@@ -245,6 +256,8 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 				p = strings.Replace(p, "{id}", fmt.Sprint(created.ID), 1)
 			case route == "DELETE /api/v1/establishments/{id}":
 				p = strings.Replace(p, "{id}", fmt.Sprint(doomed.ID), 1)
+			case strings.HasPrefix(path, "/api/v1/schemes/"):
+				p = strings.Replace(p, "{id}", fmt.Sprint(schemes.Items[0].ID), 1)
 			default:
 				p = strings.Replace(p, "{id}", fmt.Sprint(f.estA.ID), 1)
 			}

@@ -123,6 +123,7 @@ func (m *Main) rootCmd() *cobra.Command {
 		m.benchCmd(),
 		m.importCmd(),
 		m.exportCmd(),
+		m.eligibilityCmd(), m.screenCmd(),
 	)
 	return root
 }

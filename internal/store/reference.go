@@ -31,12 +31,18 @@ type ContentArea struct {
 }
 
 // SchemeSeed is a scheme version to seed; LegalBasis names a LegalBasis by
-// code, and Version numbers the versions of one Code.
+// code, and Version numbers the versions of one Code. ProvinceCode names
+// the province in force that a provincial scheme belongs to (left unset
+// when the units are not loaded yet); Example marks a clearly labelled
+// example set. Criteria are seeded with the version (see EnsureReference).
 type SchemeSeed struct {
 	kc.Scheme
-	Version int
-	CapUnit string
-	Note    string
+	Version      int
+	CapUnit      string
+	Note         string
+	Example      bool
+	ProvinceCode string
+	Criteria     []SchemeCriterion
 }
 
 // Reference is the reference data seeded by EnsureReference.
@@ -49,8 +55,12 @@ type Reference struct {
 
 // EnsureReference inserts the reference rows that are missing, matched on
 // their codes (and versions for schemes); existing rows are left as they
-// are, so an administrator's corrections survive. It returns the number
-// of rows inserted.
+// are, so an administrator's corrections survive. The criteria of a seeded
+// scheme version are inserted when the version has none and was never
+// edited (updated_at equals created_at): a new version, or one seeded
+// before criteria were part of the catalogue; a version whose criteria an
+// administrator removed keeps none. It returns the number of rows
+// inserted.
 func (s *Store) EnsureReference(ctx context.Context, ref Reference) (int, error) {
 	n := 0
 	err := s.InTx(ctx, func(tx *Tx) error {
@@ -98,16 +108,57 @@ func (s *Store) EnsureReference(ctx context.Context, ref Reference) (int, error)
 			if version == 0 {
 				version = 1
 			}
-			res, err := tx.exec(ctx, `INSERT INTO scheme (code, version, level, content_area, name, legal_basis_id, effective_from, effective_to,
+			var provinceID any
+			if sc.ProvinceCode != "" {
+				var id int64
+				err := tx.queryRow(ctx, "SELECT id FROM unit WHERE code = $1 AND level = 'province' AND valid_to IS NULL", sc.ProvinceCode).Scan(&id)
+				switch kc.ErrorCode(tx.s.mapErr(err)) {
+				case "":
+					provinceID = id
+				case kc.ENotFound: // units not loaded yet: the scheme stays without a province
+				default:
+					return fmt.Errorf("store: scheme %s province %s: %w", sc.Code, sc.ProvinceCode, err)
+				}
+			}
+			res, err := tx.exec(ctx, `INSERT INTO scheme (code, version, level, province_id, content_area, name, legal_basis_id, effective_from, effective_to,
 				rate_bp, cap, cap_unit, uplift_bp, counterpart_min_bp, confirmed, example, note, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, FALSE, $15, $16, $16)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)
 				ON CONFLICT (code, version) DO NOTHING`,
-				sc.Code, version, sc.Level, sc.ContentArea, vi.NFC(sc.Name), basisID, sc.EffectiveFrom, sc.EffectiveTo,
-				nullInt(sc.RateBP), nullInt64(sc.Cap), sc.CapUnit, nullInt(sc.UpliftBP), nullInt(sc.CounterpartMinBP), sc.Confirmed, sc.Note, tx.now)
+				sc.Code, version, sc.Level, provinceID, sc.ContentArea, vi.NFC(sc.Name), basisID, sc.EffectiveFrom, sc.EffectiveTo,
+				nullInt(sc.RateBP), nullInt64(sc.Cap), sc.CapUnit, nullInt(sc.UpliftBP), nullInt(sc.CounterpartMinBP), sc.Confirmed, sc.Example, sc.Note, tx.now)
 			if err != nil {
 				return fmt.Errorf("store: seed scheme %s v%d: %w", sc.Code, version, err)
 			}
 			count(res)
+			if len(sc.Criteria) == 0 {
+				continue
+			}
+			var id int64
+			var pristine bool
+			if err := tx.queryRow(ctx, "SELECT id, updated_at = created_at FROM scheme WHERE code = $1 AND version = $2", sc.Code, version).Scan(&id, &pristine); err != nil {
+				return fmt.Errorf("store: seeded scheme %s v%d: %w", sc.Code, version, tx.s.mapErr(err))
+			}
+			have, err := tx.count(ctx, "SELECT COUNT(*) FROM criterion WHERE scheme_id = $1", id)
+			if err != nil {
+				return fmt.Errorf("store: criteria of scheme %s v%d: %w", sc.Code, version, err)
+			}
+			if have > 0 || !pristine {
+				continue
+			}
+			for i, c := range sc.Criteria {
+				if c.Group <= 0 {
+					c.Group = 1
+				}
+				if c.Kind == "" {
+					c.Kind = "eligibility"
+				}
+				if _, err := tx.exec(ctx, `INSERT INTO criterion (scheme_id, group_no, position, kind, label, field, op, value, formula, points)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+					id, c.Group, i+1, c.Kind, vi.NFC(c.Label), c.Field, c.Op, c.Value, c.Formula, c.Points); err != nil {
+					return fmt.Errorf("store: seed criterion %d of scheme %s v%d: %w", i+1, sc.Code, version, err)
+				}
+				n++
+			}
 		}
 		return nil
 	})
@@ -306,8 +357,124 @@ func DefaultReference() Reference {
 			if i == 2 {
 				seed.Note = strings.TrimSuffix("Mức chi theo TT 28/2018/TT-BTC; "+seed.Note, "; ")
 			}
+			seed.Criteria = nationalCriteria(sc.code, i == 2)
+			if sc.code == "MAY_MOC_TIEN_TIEN" || sc.code == "MO_HINH_TRINH_DIEN" {
+				seed.Note = strings.TrimPrefix(seed.Note+"; Ngưỡng «từ 10 lao động» là thông lệ xét chọn của Trung tâm Khuyến công, không phải quy định của văn bản: cần xác minh", "; ")
+			}
 			ref.Schemes = append(ref.Schemes, seed)
 		}
 	}
+	ref.Schemes = append(ref.Schemes, exampleProvincialSchemes()...)
 	return ref
+}
+
+// Kinds of establishment (kc.Kind*) that are beneficiaries of national
+// khuyến công: SMEs, cooperatives, cooperative groups and household
+// businesses (NĐ 45/2012 Art. 1.2, TT 46/2012 Art. 3, domain §3.1); from
+// 15/10/2025 unions of cooperatives too (NĐ 235/2025, §3.2). An
+// unregistered household (household) is not lawfully established.
+const (
+	kindsND45  = "enterprise,cooperative,coop_group,household_business"
+	kindsND235 = "enterprise,cooperative,coop_union,coop_group,household_business"
+)
+
+// priorityTrades are the trade codes of the priority sectors of NĐ 45
+// Art. 6 (domain §3.8) that the catalogue holds: agro-forestry-fishery
+// and food processing (rice wine included) and small mechanical
+// engineering serving agriculture.
+const priorityTrades = "CHE_BIEN_NONG_SAN,XAY_XAT,CHE_BIEN_GO,CHE,THUY_SAN,THUC_PHAM,NUOC_MAM,DUOC_LIEU,RUOU_MEN_LA,CO_KHI"
+
+// crit returns an eligibility criterion of a group: field, operator, value.
+func crit(group int, label, field, op, value string) SchemeCriterion {
+	return SchemeCriterion{Group: group, Kind: "eligibility", Label: label, Field: field, Op: op, Value: value}
+}
+
+// prio returns a priority criterion worth points.
+func prio(label, field, op, value string, points int) SchemeCriterion {
+	return SchemeCriterion{Group: 1, Kind: "priority", Label: label, Field: field, Op: op, Value: value, Points: points}
+}
+
+// nationalCriteria returns the criteria of one version of a national
+// scheme: who may benefit (domain §3.1 until 14/10/2025, §3.2 from
+// 15/10/2025 when nd235), where, the selection threshold of the machinery
+// and demonstration-model schemes, and the priorities of §3.8. The
+// information scheme supports no establishment and has none.
+func nationalCriteria(code string, nd235 bool) []SchemeCriterion {
+	if code == "THONG_TIN_TUYEN_TRUYEN" {
+		return nil
+	}
+	var out []SchemeCriterion
+	// Where the establishment produces: one group, any of its criteria.
+	location := []SchemeCriterion{crit(3, "Địa bàn là xã (trước 15/10/2025; phường của thành phố loại II, III cần xác minh)", "CommuneType", "==", "xa")}
+	if nd235 {
+		location = []SchemeCriterion{
+			{Group: 3, Kind: "eligibility", Label: "Xã, phường hoặc đặc khu thuộc tỉnh",
+				Formula: `CommuneType in ["xa", "phuong", "dac_khu"] && ProvinceType == "tinh"`},
+			{Group: 3, Kind: "eligibility", Label: "Xã hoặc đặc khu thuộc thành phố trực thuộc trung ương",
+				Formula: `CommuneType in ["xa", "dac_khu"] && ProvinceType == "thanh_pho"`},
+			crit(3, "Làng nghề được UBND tỉnh công nhận", "CraftVillage", "true", ""),
+		}
+	}
+	if code == "THANH_LAP_DN" {
+		out = append(out,
+			crit(1, "Hộ kinh doanh, hộ sản xuất hoặc tổ hợp tác thành lập doanh nghiệp", "Kind", "in", "household_business,household,coop_group"),
+			crit(2, "Địa bàn có điều kiện kinh tế - xã hội khó khăn hoặc đặc biệt khó khăn", "PriorityArea", "true", ""))
+		out = append(out, location...)
+	} else {
+		kinds, kindLabel := kindsND45, "Loại hình: doanh nghiệp nhỏ và vừa, hợp tác xã, tổ hợp tác hoặc hộ kinh doanh"
+		if nd235 {
+			kinds, kindLabel = kindsND235, "Loại hình: doanh nghiệp nhỏ và vừa, hợp tác xã, liên hiệp hợp tác xã, tổ hợp tác hoặc hộ kinh doanh"
+		}
+		out = append(out,
+			crit(1, kindLabel, "Kind", "in", kinds),
+			crit(2, "Cơ sở có đăng ký kinh doanh", "Registered", "true", ""),
+			crit(2, "Tổ hợp tác thành lập theo hợp đồng hợp tác", "Kind", "==", "coop_group"))
+		out = append(out, location...)
+	}
+	if code == "MAY_MOC_TIEN_TIEN" || code == "MO_HINH_TRINH_DIEN" {
+		out = append(out, crit(4, "Số lao động từ 10 trở lên (tiêu chí xét chọn, cần xác minh)", "Workers", ">=", "10"))
+	}
+	out = append(out,
+		prio("Địa bàn ưu tiên: miền núi, biên giới, vùng đồng bào dân tộc thiểu số, huyện nghèo", "PriorityArea", "true", "", 3),
+		prio("Ngành ưu tiên: chế biến nông, lâm, thủy sản; cơ khí phục vụ nông nghiệp", "PrimaryTrade", "in", priorityTrades, 1),
+		prio("Sử dụng nhiều lao động (từ 50 lao động trở lên)", "Workers", ">=", "50", 1),
+		prio("Sử dụng nguyên liệu tại chỗ trên 50%", "LocalMaterialsPct", ">", "50", 1),
+		prio("Có sản phẩm công nghiệp nông thôn tiêu biểu còn hiệu lực", "TypicalProduct", "true", "", 1),
+		prio("Có sản phẩm xuất khẩu", "Export", "true", "", 1))
+	if nd235 {
+		out = append(out,
+			prio("Cơ sở do phụ nữ làm chủ", "WomenOwned", "true", "", 2),
+			prio("Cơ sở do người dân tộc thiểu số làm chủ", "EthnicMinorityOwned", "true", "", 2))
+	}
+	return out
+}
+
+// exampleProvincialSchemes is one clearly labelled EXAMPLE set of
+// provincial schemes for Quảng Trị (code 44 from 1 July 2025). It is not
+// the province's resolution: the merged province's own norms are
+// UNCONFIRMED (domain §3.9.3, §11.5), so every number is unconfirmed
+// ("cần xác minh") and stays editable. It shows how a province supports
+// the household producers that national thresholds leave out.
+func exampleProvincialSchemes() []SchemeSeed {
+	from := kc.MustDate("2025-07-01")
+	const note = "Bộ chính sách VÍ DỤ để minh họa, không phải văn bản của tỉnh. Nội dung và mức hỗ trợ phải theo nghị quyết của HĐND tỉnh Quảng Trị (cần xác minh)."
+	kinds := crit(1, "Hộ sản xuất, hộ kinh doanh, tổ hợp tác hoặc hợp tác xã", "Kind", "in", "household,household_business,coop_group,cooperative")
+	small := SchemeCriterion{Group: 1, Kind: "eligibility", Label: "Doanh nghiệp siêu nhỏ hoặc nhỏ",
+		Formula: `Kind == "enterprise" && SizeClass in ["micro", "small"]`}
+	priorities := []SchemeCriterion{
+		prio("Địa bàn ưu tiên: miền núi, biên giới, vùng đồng bào dân tộc thiểu số", "PriorityArea", "true", "", 2),
+		prio("Cơ sở do phụ nữ làm chủ", "WomenOwned", "true", "", 1),
+		prio("Cơ sở do người dân tộc thiểu số làm chủ", "EthnicMinorityOwned", "true", "", 1),
+	}
+	seed := func(code, area, name, unit string, rate int, cap int64, criteria ...SchemeCriterion) SchemeSeed {
+		return SchemeSeed{Scheme: kc.Scheme{Code: code, Level: "provincial", ContentArea: area, Name: name, EffectiveFrom: from,
+			RateBP: rate, Cap: cap, CounterpartMinBP: 10_000 - rate}, Version: 1, CapUnit: unit, Note: note, Example: true,
+			ProvinceCode: "44", Criteria: append(criteria, priorities...)}
+	}
+	return []SchemeSeed{
+		seed("QT_VD_MAY_MOC", "CA3", "Hỗ trợ máy móc, thiết bị cho hộ và cơ sở nhỏ (ví dụ)", "cơ sở", 5000, 100_000_000,
+			kinds, small, crit(2, "Số lao động từ 3 trở lên", "Workers", ">=", "3")),
+		seed("QT_VD_BAO_BI", "CA4", "Hỗ trợ xây dựng nhãn hiệu, thiết kế bao bì sản phẩm (ví dụ)", "sản phẩm", 5000, 30_000_000,
+			kinds, small, crit(2, "Cơ sở hoạt động từ 2 năm trở lên", "YearsActive", ">=", "2")),
+	}
 }
