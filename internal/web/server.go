@@ -68,6 +68,7 @@ func (s *Server) routes() {
 	s.establishmentRoutes()
 	s.recordRoutes()
 	s.importRoutes()
+	s.eligibilityRoutes()
 }
 
 // Handler returns the server with its middleware, outermost first.
