@@ -964,7 +964,9 @@ func validateCriterion(c *eligibility.Criterion) error {
 	c.Field = strings.TrimSpace(c.Field)
 	c.Op = strings.TrimSpace(c.Op)
 	c.Value = strings.TrimSpace(vi.NFC(c.Value))
-	c.Formula = strings.TrimSpace(vi.NFC(c.Formula))
+	// A formula keeps its lines and spaces, so that a compile error's
+	// line and column point at what the author typed.
+	c.Formula = strings.TrimSpace(vi.Compose(c.Formula))
 	if c.Kind == "" {
 		c.Kind = eligibility.KindEligibility
 	}
@@ -1012,6 +1014,7 @@ func (a *App) SaveCriterion(ctx context.Context, schemeID int64, c eligibility.C
 	if !auth.Can(p.User.Role, auth.PermManageSchemes) {
 		return c, forbidden()
 	}
+	newGroup := c.Group == 0
 	if err := validateCriterion(&c); err != nil {
 		return c, err
 	}
@@ -1019,6 +1022,16 @@ func (a *App) SaveCriterion(ctx context.Context, schemeID int64, c eligibility.C
 		v, err := editableScheme(ctx, tx, p, schemeID)
 		if err != nil {
 			return err
+		}
+		if newGroup {
+			// No group given: a condition of its own (AND with the
+			// others), not an alternative to group 1.
+			c.Group = 1
+			for _, sc := range v.Criteria {
+				if sc.ID != c.ID && sc.Group >= c.Group {
+					c.Group = sc.Group + 1
+				}
+			}
 		}
 		var before any
 		action := kc.ActionCreate

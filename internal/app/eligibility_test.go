@@ -321,6 +321,16 @@ func TestSchemeEditing(t *testing.T) {
 					t.Errorf("line = %v", fe[0].Args)
 				}
 			}},
+			{"a formula keeps its lines: the error names the line typed", func(t *testing.T) {
+				_, err := a.SaveCriterion(admin, v3.SchemeID, eligibility.Criterion{Label: "Công thức hai dòng", Formula: "Registered &&\n  Workerz >= 10"})
+				fe := kc.FieldErrors(err)
+				if len(fe) != 1 || fe[0].Field != "formula" || len(fe[0].Args) < 2 {
+					t.Fatalf("got %v", err)
+				}
+				if line, _ := fe[0].Args[0].(int); line != 2 {
+					t.Errorf("line = %v, want 2", fe[0].Args)
+				}
+			}},
 			{"a label is required and priority points are for priority criteria", func(t *testing.T) {
 				_, err := a.SaveCriterion(admin, v3.SchemeID, eligibility.Criterion{Field: "Workers", Op: ">=", Value: "2", Points: 3})
 				var got []string
@@ -428,6 +438,21 @@ func TestSchemeEditing(t *testing.T) {
 				_, err = a.CreateSchemeVersion(admin, v1.SchemeID, kc.MustDate("2019-01-01"))
 				if fe := kc.FieldErrors(err); len(fe) != 1 || fe[0].Key != "scheme.overlap" || fe[0].Args[0] != 2 {
 					t.Errorf("an open version over later ones: %v", err)
+				}
+			}},
+			{"a criterion without a group is a condition of its own", func(t *testing.T) {
+				c, err := a.SaveCriterion(admin, v3.SchemeID, eligibility.Criterion{Label: "Có vốn", Field: "Capital", Op: ">", Value: "0"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				d, _ := a.Scheme(admin, v3.SchemeID)
+				for _, x := range d.Criteria {
+					if x.ID != c.ID && x.Group >= c.Group {
+						t.Errorf("new criterion in group %d, but %q is in group %d", c.Group, x.Label, x.Group)
+					}
+				}
+				if err := a.DeleteCriterion(admin, v3.SchemeID, c.ID); err != nil {
+					t.Fatal(err)
 				}
 			}},
 		}

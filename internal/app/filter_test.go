@@ -219,8 +219,9 @@ func TestFormChoices(t *testing.T) {
 				t.Errorf("%s: units %v, want %v", tc.user, got, tc.units)
 			}
 		}
-		if _, err := f.App.Trades(context.Background()); kc.ErrorCode(err) != kc.EUnauthenticated {
-			t.Errorf("anonymous trades: %v", err)
+		// The catalogue is public reference data (the self-check reads it).
+		if trades, err := f.App.Trades(context.Background()); err != nil || len(trades) == 0 {
+			t.Errorf("anonymous trades: %d, %v", len(trades), err)
 		}
 	})
 }

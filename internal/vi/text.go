@@ -18,6 +18,10 @@ func NFC(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
+// Compose puts s in Unicode NFC and changes nothing else (white space and
+// line breaks are kept), for text whose layout matters, such as formulas.
+func Compose(s string) string { return norm.NFC.String(s) }
+
 // NFCLines is NFC for text of several lines, such as notes: line breaks
 // (CRLF, CR or LF) are kept as LF, each line is cleaned like NFC, and
 // blank lines at the start and the end are dropped.

@@ -509,7 +509,7 @@ type eligPanelView struct {
 
 // tradeNames maps trade codes to names; a failure leaves codes shown.
 func (s *Server) tradeNames(ctx context.Context) map[string]string {
-	trades, err := s.app.Store.ListTrades(ctx)
+	trades, err := s.app.Trades(ctx)
 	if err != nil {
 		s.log.Warn("trade names", "err", err)
 		return nil

@@ -128,7 +128,7 @@ func ruleText(lang string, r eligibility.Rule) string {
 
 // contentAreas maps content area codes to names; a failure leaves codes.
 func (s *Server) contentAreas(ctx context.Context) map[string]string {
-	areas, err := s.app.Store.ListContentAreas(ctx)
+	areas, err := s.app.ContentAreas(ctx)
 	if err != nil {
 		s.log.Warn("content areas", "err", err)
 		return nil

@@ -185,7 +185,7 @@ func (s *Server) fillChoices(ctx context.Context, lang string, v *selfCheckView)
 			v.Communes = append(v.Communes, choice{Value: c.Unit.Code, Label: c.Unit.Name, Selected: c.Unit.Code == v.Form.Commune})
 		}
 	}
-	trades, err := s.app.Store.ListTrades(ctx)
+	trades, err := s.app.Trades(ctx)
 	if err != nil {
 		return err
 	}
