@@ -66,10 +66,13 @@ type Establishment struct {
 
 // EstablishmentList is one page of establishments with the total count.
 type EstablishmentList struct {
-	Items  []Establishment `json:"items"`
-	Total  int             `json:"total"`
-	Limit  int             `json:"limit"`
-	Offset int             `json:"offset"`
+	Items []Establishment `json:"items"`
+	// Total is the number that match; for a name search it stops at
+	// app.SearchCountCap+1, and TotalExact is false when it did.
+	Total      int  `json:"total"`
+	TotalExact bool `json:"total_exact"`
+	Limit      int  `json:"limit"`
+	Offset     int  `json:"offset"`
 }
 
 // EstablishmentPatch is the body of PATCH /api/v1/establishments/{id};
@@ -149,7 +152,7 @@ func (x *API) listEstablishments(w http.ResponseWriter, r *http.Request) {
 		x.fail(w, r, err)
 		return
 	}
-	out := EstablishmentList{Items: make([]Establishment, 0, len(list)), Total: total, Limit: limit, Offset: offset}
+	out := EstablishmentList{Items: make([]Establishment, 0, len(list)), Total: total, TotalExact: total <= app.SearchCountCap, Limit: limit, Offset: offset}
 	for _, e := range list {
 		out.Items = append(out.Items, toEstablishment(e))
 	}

@@ -123,9 +123,15 @@ func (a *App) resolveTrade(ctx context.Context, s string) (int64, error) {
 	return 0, kc.FieldError("trade", "est.trade_code_unknown", s)
 }
 
+// SearchCountCap is where a name search stops counting: a total above it
+// means "more than SearchCountCap" (shown as "hơn 10.000 cơ sở"). Lists
+// without a name search are always counted exactly.
+const SearchCountCap = 10_000
+
 // SearchEstablishments lists one page of the establishments that filter
 // selects in the caller's scope, in Vietnamese name order, with the total
-// that match. Like ListEstablishments, the rows carry no phone or
+// that match — for a name search, up to SearchCountCap+1 (more than
+// SearchCountCap). Like ListEstablishments, the rows carry no phone or
 // personal ID and the owner's ethnicity masked.
 func (a *App) SearchEstablishments(ctx context.Context, filter RegistryFilter, limit, offset int) ([]kc.Establishment, int, error) {
 	p, err := principal(ctx)
@@ -140,6 +146,9 @@ func (a *App) SearchEstablishments(ctx context.Context, filter RegistryFilter, l
 		return nil, 0, err
 	}
 	f.Limit, f.Offset = limit, offset
+	if f.Query != "" {
+		f.CountCap = SearchCountCap
+	}
 	list, total, err := a.Store.ListEstablishments(ctx, f)
 	for i := range list {
 		a.mask(&list[i])

@@ -14,7 +14,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// benchCmd is `khuyencong bench dashboard --clients 16 --requests N`.
+// benchCmd is `khuyencong bench dashboard|registry|export|import`.
 func (m *Main) benchCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "bench",
@@ -31,7 +31,7 @@ func (m *Main) benchCmd() *cobra.Command {
 	}
 	dash.Flags().IntVar(&clients, "clients", clients, "số người dùng gọi đồng thời")
 	dash.Flags().IntVar(&requests, "requests", requests, "số lần gọi cho mỗi phép đo")
-	cmd.AddCommand(dash)
+	cmd.AddCommand(dash, m.benchRegistryCmd(), m.benchExportCmd(), m.benchImportCmd())
 	return cmd
 }
 

@@ -99,6 +99,11 @@ type EstablishmentFilter struct {
 	Flags  []string
 	Offset int
 	Limit  int
+	// CountCap, when > 0, lets the store stop counting a name search at
+	// CountCap+1 matches: a total above CountCap means "more than
+	// CountCap" (an exact count of a common word over the whole country
+	// costs more than the page itself).
+	CountCap int
 }
 
 // Establishment flags a list can be filtered by.

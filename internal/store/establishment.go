@@ -316,33 +316,59 @@ func (s *Store) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter
 }
 
 // ListEstablishments is ListEstablishments inside tx.
+//
+// The page is chosen on the narrow (sort_key, id) pairs of the matching
+// rows, which an index yields in order, and only its rows are then read in
+// full; the total is worked out apart, as cheaply as the filter allows
+// (see countListed). A COUNT(*) OVER () on the page query made every call
+// carry all the matching rows, full width, through the sort: seconds for a
+// common word or a kind on the national registry (docs/benchmarks.md §5).
 func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) ([]kc.Establishment, int, error) {
 	if f.CommuneIDs != nil && len(f.CommuneIDs) == 0 {
 		return nil, 0, nil
 	}
+	if tx.Dialect().Postgres() {
+		// pgx prepares and caches its statements, and after five runs
+		// PostgreSQL may switch to a generic plan, which cannot see the
+		// search pattern: it then takes the trigram index for "%ho%" too,
+		// reading all of it (a province searching "ho": 500 ms against 7 ms).
+		if _, err := tx.exec(ctx, "SET LOCAL plan_cache_mode = force_custom_plan"); err != nil {
+			return nil, 0, fmt.Errorf("store: list establishments: %w", err)
+		}
+	}
 	where, args := tx.establishmentWhere(f)
-	// Filtered only by communes (or not at all), the total comes from
-	// commune_stat: a window count over a million rows would cost seconds.
-	byCommuneOnly := f.Query == "" && f.Kind == "" && f.TradeID == 0 && len(f.Flags) == 0
-	q := "SELECT " + establishmentColumns + ", COUNT(*) OVER () FROM establishment"
-	if byCommuneOnly {
-		q = "SELECT " + establishmentColumns + ", 0 FROM establishment"
+	pageWhere, pageArgs := where, args
+	ftsMatches := -1
+	if tx.searchesFTS(f) {
+		// The FTS table's cost grows with the matches, so count them first
+		// (the FTS table alone answers): past ftsDriveMax, reading the names
+		// in order and matching each folded name (establishment_sort_name
+		// holds both) reaches a page sooner than sorting every match.
+		n, err := tx.count(ctx, "SELECT COUNT(*) FROM establishment_fts WHERE establishment_fts MATCH $1", args[0])
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: count establishments: %w", err)
+		}
+		ftsMatches = int(n)
+		if n == 0 {
+			return nil, 0, nil
+		}
+		if ftsMatches > ftsDriveMax {
+			pageWhere, pageArgs = slices.Clone(where), slices.Clone(args)
+			pageWhere[0], pageArgs[0] = "name_fold LIKE '%' || $1 || '%'", vi.SearchKey(f.Query)
+		}
 	}
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY sort_key, id" + limitOffset(f.Limit, f.Offset)
-	rows, err := tx.query(ctx, q, args...)
+	q := "SELECT " + exportColumns + " FROM (" + tx.pageQuery(f, pageWhere, ftsMatches) +
+		limitOffset(f.Limit, f.Offset) + ") p JOIN establishment e ON e.id = p.id ORDER BY p.sort_key, p.id"
+	rows, err := tx.query(ctx, q, pageArgs...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list establishments: %w", err)
 	}
 	defer rows.Close()
 	var out []kc.Establishment
-	var total int
 	var ids []int64
 	for rows.Next() {
 		var e kc.Establishment
-		if err := scanEstablishment(rows, &e, &total); err != nil {
+		if err := scanEstablishment(rows, &e); err != nil {
 			return nil, 0, fmt.Errorf("store: list establishments: %w", err)
 		}
 		out = append(out, e)
@@ -352,28 +378,9 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 		return nil, 0, fmt.Errorf("store: list establishments: %w", err)
 	}
 	rows.Close()
-	if byCommuneOnly {
-		cq := "SELECT COALESCE(SUM(establishments), 0) FROM commune_stat"
-		if f.CommuneIDs != nil {
-			cq += " WHERE commune_id IN " + intList(f.CommuneIDs)
-		}
-		n, err := tx.count(ctx, cq)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: count establishments: %w", err)
-		}
-		total = int(n)
-	}
-	if len(out) == 0 && f.Offset > 0 && !byCommuneOnly {
-		// Past the last page: COUNT(*) OVER () saw no rows, so count apart.
-		cq := "SELECT COUNT(*) FROM establishment"
-		if len(where) > 0 {
-			cq += " WHERE " + strings.Join(where, " AND ")
-		}
-		n, err := tx.count(ctx, cq, args...)
-		if err != nil {
-			return nil, 0, fmt.Errorf("store: count establishments: %w", err)
-		}
-		total = int(n)
+	total, err := tx.countListed(ctx, f, where, args, len(out), ftsMatches)
+	if err != nil {
+		return nil, 0, err
 	}
 	trades, err := tx.tradesOf(ctx, ids)
 	if err != nil {
@@ -385,40 +392,169 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 	return out, total, nil
 }
 
+// pageQuery selects the (id, sort_key) pairs matching where in name order,
+// shaped so that each database takes the path that reaches the page
+// soonest whatever its statistics say: ftsMatches is the count of a name
+// search through the FTS table on SQLite (-1 when it is not used).
+func (tx *Tx) pageQuery(f kc.EstablishmentFilter, where []string, ftsMatches int) string {
+	from := "establishment"
+	switch {
+	case tx.Dialect().Postgres() && f.CommuneIDs != nil:
+		// Fenced (OFFSET 0), PostgreSQL finds a scope's rows first through
+		// establishment_commune_sort and sorts them; unfenced, it may read
+		// the whole country in name order hoping for an early page, but
+		// the names of a kind, a trade or a common word come in blocks
+		// (a province searching "ho": 215 ms against 7 ms).
+		from, where = "(SELECT id, sort_key FROM establishment"+whereClause(where)+" OFFSET 0) s", nil
+	case !tx.Dialect().Postgres() && f.CommuneIDs == nil && f.Kind == "" && f.TradeID == 0 && (ftsMatches < 0 || ftsMatches > ftsDriveMax):
+		// No index narrows the rows: read the names in order and stop at
+		// the page. Left to itself, SQLite scans the whole table and sorts
+		// it when a flag is filtered (250 ms against 0.1 ms).
+		from += " INDEXED BY establishment_sort_name"
+	}
+	return "SELECT id, sort_key FROM " + from + whereClause(where) + " ORDER BY sort_key, id"
+}
+
+// ftsDriveMax is the number of FTS matches up to which a page of a name
+// search on SQLite is read from the matches themselves (a row lookup and a
+// sort per match, about 2 µs each); beyond it the names are read in order
+// instead. Measured on the national dataset: 25 matches 1 ms against
+// 135 ms, 20,000 matches 50 ms against 20 ms (docs/benchmarks.md §5).
+// A variable so that tests can take both paths on a small registry.
+var ftsDriveMax = 10_000
+
+// countListed returns the number of establishments matching f (whose
+// conditions are where and args), knowing that the page at f.Offset held
+// n rows and, on SQLite, that the name search alone has ftsMatches
+// matches (-1 when the FTS table is not used).
+func (tx *Tx) countListed(ctx context.Context, f kc.EstablishmentFilter, where []string, args []any, n, ftsMatches int) (int, error) {
+	limit := f.Limit // as limitOffset applies it
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, 1000)
+	offset := max(f.Offset, 0)
+	var q string
+	switch {
+	case n > 0 && n < limit:
+		// The last page: nothing after it.
+		return offset + n, nil
+	case n == 0 && offset == 0:
+		return 0, nil
+	case ftsMatches >= 0 && len(where) == 1:
+		// The search alone: the FTS table (kept in step by triggers)
+		// counted its matches without reading a row.
+		if f.CountCap > 0 {
+			return min(ftsMatches, f.CountCap+1), nil
+		}
+		return ftsMatches, nil
+	case f.Query == "" && f.Kind == "" && f.TradeID == 0 && len(f.Flags) == 0:
+		// Communes only (or nothing): the per-commune summary holds the
+		// answer, where a count would read up to a million rows.
+		q, args = "SELECT COALESCE(SUM(establishments), 0) FROM commune_stat", nil
+		if f.CommuneIDs != nil {
+			q += " WHERE commune_id IN " + intList(f.CommuneIDs)
+		}
+	case f.TradeID != 0 && len(where) == 1:
+		// The trade alone: one link per establishment and trade.
+		q, args = "SELECT COUNT(*) FROM establishment_trade WHERE trade_id = $1", []any{f.TradeID}
+	default:
+		if !tx.Dialect().Postgres() && f.CommuneIDs == nil && f.Kind != "" && len(f.Flags) > 0 {
+			// Counting a kind and a flag over the country, one pass over
+			// the table beats a row lookup per entry of the kind's index
+			// range (250 ms against 1.2 s for the households).
+			where, args = tx.filterWhere(f, true)
+		}
+		q = "SELECT COUNT(*) FROM establishment" + whereClause(where)
+		if f.CountCap > 0 && f.Query != "" {
+			// A search counts up to the cap: past it the answer is
+			// "more than CountCap", and the scan stops there.
+			q = fmt.Sprintf("SELECT COUNT(*) FROM (SELECT 1 FROM establishment%s LIMIT %d) capped", whereClause(where), f.CountCap+1)
+		}
+	}
+	total, err := tx.count(ctx, q, args...)
+	if err != nil {
+		return 0, fmt.Errorf("store: count establishments: %w", err)
+	}
+	return int(total), nil
+}
+
+// whereClause joins conditions into a WHERE clause ("" for none).
+func whereClause(where []string) string {
+	if len(where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(where, " AND ")
+}
+
+// ftsCommuneLimit is the number of communes up to which a name search on
+// SQLite reads the folded names of the communes' establishments (a range
+// scan of establishment_commune_sort) instead of asking the FTS table,
+// whose cost grows with the matches in the whole country: a common word
+// matches hundreds of thousands of names nationally but a few thousand in
+// a province (about 300 establishments per commune).
+const ftsCommuneLimit = 200
+
+// searchesFTS reports whether establishmentWhere matches f's name search
+// through the FTS table (SQLite, three characters or more, no or many
+// communes); its condition is then the first one, with the key as $1.
+func (tx *Tx) searchesFTS(f kc.EstablishmentFilter) bool {
+	return !tx.Dialect().Postgres() && len([]rune(vi.SearchKey(f.Query))) >= 3 &&
+		(f.CommuneIDs == nil || len(f.CommuneIDs) > ftsCommuneLimit)
+}
+
 // establishmentWhere returns the conditions (over unqualified establishment
 // columns, $1 on) and arguments that select what f asks for, apart from
-// paging: the communes, the folded-name search (FTS trigram on SQLite),
-// the kind, the trade and the flags. f.CommuneIDs must not be an empty non-nil slice.
+// paging: the folded-name search first (FTS trigram on SQLite, see
+// searchesFTS), the communes (as integer literals: binding hundreds of
+// parameters costs more than the query on SQLite), the kind, the trade and
+// the flags. f.CommuneIDs must not be an empty non-nil slice.
+//
+// With communes on SQLite, the kind and trade conditions are written so
+// that they cannot pick the index (a unary +): the planner statistics of a
+// demo load (ANALYZE with analysis_limit) or of none at all make a kind
+// look rarer than a province, and starting from the kind or trade reads
+// hundreds of thousands of rows where the communes' index range holds tens
+// of thousands.
 func (tx *Tx) establishmentWhere(f kc.EstablishmentFilter) ([]string, []any) {
+	return tx.filterWhere(f, false)
+}
+
+// filterWhere is establishmentWhere; scanKind keeps the kind condition
+// from picking an index on SQLite even without communes.
+func (tx *Tx) filterWhere(f kc.EstablishmentFilter, scanKind bool) ([]string, []any) {
 	var where []string
 	var args []any
-	if f.CommuneIDs != nil {
-		in, a := inInts(len(args)+1, f.CommuneIDs)
-		where = append(where, "commune_id IN "+in)
-		args = append(args, a...)
-	}
 	if key := vi.SearchKey(f.Query); key != "" {
 		args = append(args, key)
 		n := len(args)
-		switch {
-		case tx.Dialect().Postgres():
-			where = append(where, fmt.Sprintf("name_fold LIKE '%%' || $%d || '%%'", n))
-		case len([]rune(key)) >= 3:
+		if tx.searchesFTS(f) {
 			// The trigram FTS table answers substring matches; the key holds
 			// only letters and digits, so quoting it as a phrase is safe.
 			args[n-1] = `"` + key + `"`
 			where = append(where, fmt.Sprintf("id IN (SELECT rowid FROM establishment_fts WHERE establishment_fts MATCH $%d)", n))
-		default:
+		} else {
 			where = append(where, fmt.Sprintf("name_fold LIKE '%%' || $%d || '%%'", n))
+		}
+	}
+	steer := ""
+	if f.CommuneIDs != nil {
+		where = append(where, "commune_id IN "+intList(f.CommuneIDs))
+		if !tx.Dialect().Postgres() {
+			steer = "+"
 		}
 	}
 	if f.Kind != "" {
 		args = append(args, f.Kind)
-		where = append(where, fmt.Sprintf("kind = $%d", len(args)))
+		kindSteer := steer
+		if scanKind && !tx.Dialect().Postgres() {
+			kindSteer = "+"
+		}
+		where = append(where, fmt.Sprintf("%skind = $%d", kindSteer, len(args)))
 	}
 	if f.TradeID != 0 {
 		args = append(args, f.TradeID)
-		where = append(where, fmt.Sprintf("id IN (SELECT establishment_id FROM establishment_trade WHERE trade_id = $%d)", len(args)))
+		where = append(where, fmt.Sprintf("%sid IN (SELECT establishment_id FROM establishment_trade WHERE trade_id = $%d)", steer, len(args)))
 	}
 	for _, flag := range f.Flags {
 		// The flag names are the column names; anything else is ignored

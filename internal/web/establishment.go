@@ -72,6 +72,9 @@ type establishmentList struct {
 	// CanWrite offers the "new establishment" button.
 	CanWrite bool
 	Total    int
+	// MoreThan says Total is the cap of a name search's count: more
+	// than Total match.
+	MoreThan bool
 	Rows     []establishmentRow
 	Pager    pagerView
 	// Export holds the list's filters as hidden fields of the export
@@ -181,6 +184,9 @@ func (s *Server) listEstablishments(w http.ResponseWriter, r *http.Request) {
 	}
 	names := s.unitNames(ctx, ids)
 	v.Total = total
+	if total > app.SearchCountCap {
+		v.Total, v.MoreThan = app.SearchCountCap, true
+	}
 	for _, e := range list {
 		row := establishmentRow{ID: e.ID, Name: e.Name, Commune: names[e.CommuneID], Village: e.Village, Kind: e.Kind}
 		for _, id := range e.TradeIDs {
