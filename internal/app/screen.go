@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -116,22 +117,52 @@ type ScreenReport struct {
 	Took           time.Duration
 }
 
-// workerCount is the number of evaluation goroutines.
+// workerCount is the number of evaluation goroutines, and of reading
+// goroutines.
 func workerCount() int { return max(1, runtime.NumCPU()) }
+
+// screenChunk is the smallest id range one reader streams in one query;
+// a registry is split into at most 8 ranges per reader.
+var screenChunk int64 = 20_000
 
 // parallelRows streams the eligibility rows f selects on day on and hands
 // each batch (a copy, owned by the callee) to one of workerCount()
 // goroutines; work's w is the worker's index, so each worker can keep
-// its own accumulators without locks. At most two batches per worker
-// are in memory. The first error stops the stream.
+// its own accumulators without locks. The rows are read by up to
+// workerCount() goroutines side by side, each streaming one id range at
+// a time (reading is most of the cost of a screening, and on SQLite it
+// runs in the process), so batches arrive in no particular order. At
+// most two batches per worker wait in memory. The first error stops
+// everything.
 func (a *App) parallelRows(ctx context.Context, f store.EligibilityFilter, on kc.Date, work func(w int, rows []store.EligibilityRow) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	n := workerCount()
+	ranges := [][2]int64{{f.FromID, f.ToID}}
+	if f.Limit == 0 {
+		lo, hi, err := a.Store.EligibilityIDSpan(ctx, f)
+		if err != nil {
+			return err
+		}
+		if f.FromID > lo {
+			lo = f.FromID
+		}
+		if f.ToID != 0 && f.ToID < hi {
+			hi = f.ToID
+		}
+		if hi == 0 || lo > hi {
+			return nil
+		}
+		ranges = idRanges(lo, hi, n)
+	}
 	ch := make(chan []store.EligibilityRow, n)
 	var wg sync.WaitGroup
 	var once sync.Once
-	var workErr error
+	var firstErr error
+	fail := func(err error) {
+		once.Do(func() { firstErr = err })
+		cancel()
+	}
 	for w := range n {
 		wg.Go(func() {
 			for rows := range ch {
@@ -139,37 +170,155 @@ func (a *App) parallelRows(ctx context.Context, f store.EligibilityFilter, on kc
 					continue
 				}
 				if err := work(w, rows); err != nil {
-					once.Do(func() { workErr = err })
-					cancel()
+					fail(err)
 				}
 			}
 		})
 	}
-	err := a.Store.StreamEligibilityRows(ctx, f, on, screenBatch, func(rows []store.EligibilityRow) error {
-		batch := slices.Clone(rows)
-		select {
-		case ch <- batch:
-			return nil
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	})
+	next := make(chan [2]int64, len(ranges))
+	for _, r := range ranges {
+		next <- r
+	}
+	close(next)
+	var readers sync.WaitGroup
+	for range min(n, len(ranges)) {
+		readers.Go(func() {
+			for r := range next {
+				rf := f
+				rf.FromID, rf.ToID = r[0], r[1]
+				err := a.Store.StreamEligibilityRows(ctx, rf, on, screenBatch, func(rows []store.EligibilityRow) error {
+					batch := slices.Clone(rows)
+					select {
+					case ch <- batch:
+						return nil
+					case <-ctx.Done():
+						return ctx.Err()
+					}
+				})
+				if err != nil {
+					fail(err)
+					return
+				}
+			}
+		})
+	}
+	readers.Wait()
 	close(ch)
 	wg.Wait()
-	if workErr != nil {
-		return workErr
+	if firstErr != nil {
+		return firstErr
 	}
-	return err
+	return ctx.Err()
+}
+
+// idRanges splits the ids lo..hi into consecutive inclusive ranges for
+// readers goroutines: 8 per reader, none under screenChunk ids.
+func idRanges(lo, hi int64, readers int) [][2]int64 {
+	span := hi - lo + 1
+	parts := max(1, min(int64(8*readers), span/screenChunk))
+	size := (span + parts - 1) / parts
+	var out [][2]int64
+	for from := lo; from <= hi; from += size {
+		out = append(out, [2]int64{from, min(hi, from+size-1)})
+	}
+	return out
 }
 
 // screenRule is a scheme version prepared for screening: the compiled
-// rule, and each eligibility criterion compiled alone with its group, so
-// the failing criteria can be counted without building explanations.
+// rule, and for each eligibility criterion its compiled form alone
+// (shared by the schemes with the same criterion, see Screen), its group
+// and what makes it the near-eligible one, so the failing criteria can be
+// counted and the near-eligible found without building explanations.
 type screenRule struct {
 	loadedRule
-	singles []*eligibility.Compiled
-	crit    []eligibility.Criterion
-	groups  []int
+	single []int // per eligibility criterion: its index in the shared singles
+	crit   []eligibility.Criterion
+	groups []int // per eligibility criterion: its group
+	gids   []int // the distinct groups
+	near   []nearCheck
+}
+
+// nearCheck is how a failed criterion can be the one that makes an
+// establishment near-eligible (eligibility.NearEligible): a simple ≥ or >
+// threshold req > 0 on a numeric field, missed by at most the margin.
+// field is empty for any other criterion.
+type nearCheck struct {
+	field  string
+	req    int64
+	strict bool // > rather than ≥
+}
+
+// nearCheckOf prepares the near-eligible test of criterion c, as
+// eligibility.NearEligible reads it.
+func nearCheckOf(c eligibility.Criterion) nearCheck {
+	if strings.TrimSpace(c.Formula) != "" || (c.Op != eligibility.OpGE && c.Op != eligibility.OpGT) {
+		return nearCheck{}
+	}
+	field := strings.TrimSpace(c.Field)
+	fd, ok := eligibility.FieldByName(field)
+	if !ok || (fd.Type != eligibility.TypeInt && fd.Type != eligibility.TypeMoney) {
+		return nearCheck{}
+	}
+	req, err := strconv.ParseInt(strings.TrimSpace(c.Value), 10, 64)
+	if err != nil || req <= 0 {
+		return nearCheck{}
+	}
+	return nearCheck{field: field, req: req, strict: c.Op == eligibility.OpGT}
+}
+
+// maybe reports whether the criterion, failed by f, may be missed by at
+// most marginPct percent: false only when it certainly is not, so the
+// full evaluation is spared for the many establishments far from every
+// threshold.
+func (n nearCheck) maybe(f *eligibility.Facts, marginPct int) bool {
+	if n.field == "" {
+		return false
+	}
+	v, ok := numericFact(f, n.field)
+	if !ok {
+		return true
+	}
+	gap := n.req - v
+	if n.strict {
+		gap++
+	}
+	const big = 1 << 56 // beyond, × 100 could overflow: let NearEligible decide
+	switch {
+	case gap <= 0:
+		return false
+	case gap > big || n.req > big:
+		return true
+	}
+	return gap*100 <= n.req*int64(marginPct)
+}
+
+// numericFact returns the value of an int or money field of f.
+func numericFact(f *eligibility.Facts, field string) (int64, bool) {
+	switch field {
+	case "FoundedYear":
+		return int64(f.FoundedYear), true
+	case "YearsActive":
+		return int64(f.YearsActive), true
+	case "FactYear":
+		return int64(f.FactYear), true
+	case "Workers":
+		return int64(f.Workers), true
+	case "WomenWorkers":
+		return int64(f.WomenWorkers), true
+	case "EthnicMinorityWorkers":
+		return int64(f.EthnicMinorityWorkers), true
+	case "Revenue":
+		return f.Revenue, true
+	case "Capital":
+		return f.Capital, true
+	case "AvgIncome":
+		return f.AvgIncome, true
+	case "OCOPStars":
+		return int64(f.OCOPStars), true
+	case "LocalMaterialsPct":
+		return int64(f.LocalMaterialsPct), true
+	}
+	return 0, false
 }
 
 // screenAcc is one worker's accumulators.
@@ -220,6 +369,11 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 	if err != nil {
 		return ScreenReport{}, err
 	}
+	// Schemes share most of their criteria (every national scheme has the
+	// same beneficiaries and places): each distinct criterion is compiled
+	// alone once, and evaluated at most once per establishment.
+	var singles []*eligibility.Compiled
+	singleIndex := map[[4]string]int{}
 	rules := make([]screenRule, 0, len(loaded))
 	for _, lr := range loaded {
 		sr := screenRule{loadedRule: lr}
@@ -228,18 +382,27 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 			if c.Kind == eligibility.KindPriority {
 				continue
 			}
-			single := c
-			single.Group = 1
-			sc, err := compileRule(singleRule(lr.rule, single))
-			if err != nil {
-				skipped = append(skipped, SkippedScheme{SchemeID: lr.rule.SchemeID, Code: lr.rule.Code, Name: lr.rule.Name, Err: err})
-				ok = false
-				break
+			key := [4]string{c.Field, c.Op, c.Value, c.Formula}
+			j, seen := singleIndex[key]
+			if !seen {
+				single := c
+				single.Group = 1
+				sc, err := compileRule(singleRule(lr.rule, single))
+				if err != nil {
+					skipped = append(skipped, SkippedScheme{SchemeID: lr.rule.SchemeID, Code: lr.rule.Code, Name: lr.rule.Name, Err: err})
+					ok = false
+					break
+				}
+				j = len(singles)
+				singles = append(singles, sc)
+				singleIndex[key] = j
 			}
-			sr.singles = append(sr.singles, sc)
+			sr.single = append(sr.single, j)
 			sr.crit = append(sr.crit, c)
 			sr.groups = append(sr.groups, c.Group)
+			sr.near = append(sr.near, nearCheckOf(c))
 		}
+		sr.gids = distinct(sr.groups)
 		if ok {
 			rules = append(rules, sr)
 		}
@@ -253,9 +416,10 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 		}
 		accs[w] = acc
 	}
+	const unset = 2
 	err = a.parallelRows(ctx, store.EligibilityFilter{CommuneIDs: ef.CommuneIDs}, on, func(w int, rows []store.EligibilityRow) error {
 		acc := accs[w]
-		states := make([]int8, 0, 16) // per criterion: 1 pass, 0 fail, -1 unknown
+		states := make([]int8, len(singles)) // per shared criterion: 1 pass, 0 fail, -1 unknown, unset
 		for i := range rows {
 			row := &rows[i]
 			f := factsOf(row, on, priority)
@@ -266,6 +430,9 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 				acc.communes[row.CommuneID] = cm
 			}
 			cm.Establishments++
+			for j := range states {
+				states[j] = unset
+			}
 			for k := range rules {
 				r := &rules[k]
 				if !applies(r.rule, row.ProvinceID) {
@@ -284,37 +451,59 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 				}
 				acc.totals[k].NotEligible++
 				cm.Counts[k].NotEligible++
-				states = states[:0]
-				for _, sc := range r.singles {
-					m, ok := sc.Matches(&f)
+				failedGroups, unknownGroups, failedGroup := 0, 0, 0
+				for _, g := range r.gids {
+					pass, unknown := false, false
+					for j, cg := range r.groups {
+						if cg != g {
+							continue
+						}
+						s := &states[r.single[j]]
+						if *s == unset {
+							m, ok := singles[r.single[j]].Matches(&f)
+							switch {
+							case !ok:
+								*s = -1
+							case m:
+								*s = 1
+							default:
+								*s = 0
+							}
+						}
+						if *s == 1 {
+							pass = true
+							break
+						}
+						unknown = unknown || *s == -1
+					}
 					switch {
-					case !ok:
-						states = append(states, -1)
-					case m:
-						states = append(states, 1)
+					case pass:
+					case unknown:
+						unknownGroups++
 					default:
-						states = append(states, 0)
-					}
-				}
-				failedGroups := 0
-				for _, g := range distinct(r.groups) {
-					failed := true
-					for j, cg := range r.groups {
-						if cg == g && states[j] != 0 {
-							failed = false
-						}
-					}
-					if !failed {
-						continue
-					}
-					failedGroups++
-					for j, cg := range r.groups {
-						if cg == g {
-							acc.failing[k][j]++
+						failedGroups++
+						failedGroup = g
+						for j, cg := range r.groups {
+							if cg == g {
+								acc.failing[k][j]++
+							}
 						}
 					}
 				}
-				if failedGroups != 1 {
+				// Near-eligible (eligibility.NearEligible): exactly one group
+				// fails, the others pass, and a numeric threshold of the
+				// failing group is missed by at most the margin.
+				if failedGroups != 1 || unknownGroups != 0 {
+					continue
+				}
+				near := false
+				for j, cg := range r.groups {
+					if cg == failedGroup && r.near[j].maybe(&f, opts.MarginPct) {
+						near = true
+						break
+					}
+				}
+				if !near {
 					continue
 				}
 				res := r.c.Evaluate(f, 0)

@@ -32,6 +32,7 @@ func (m *Main) benchCmd() *cobra.Command {
 	dash.Flags().IntVar(&clients, "clients", clients, "số người dùng gọi đồng thời")
 	dash.Flags().IntVar(&requests, "requests", requests, "số lần gọi cho mỗi phép đo")
 	cmd.AddCommand(dash, m.benchRegistryCmd(), m.benchExportCmd(), m.benchImportCmd())
+	cmd.AddCommand(m.benchScreenCmd())
 	return cmd
 }
 

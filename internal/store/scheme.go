@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -447,38 +448,77 @@ type EligibilityRow struct {
 // EligibilityFilter selects the establishments StreamEligibilityRows
 // reads: CommuneIDs restricts to those communes (nil: everywhere, empty:
 // nothing), PrimaryTrade to a primary trade code, ExceptID leaves one out,
-// Limit caps the rows (0: no cap).
+// FromID and ToID bound the ids (inclusive; 0: no bound), Limit caps the
+// rows (0: no cap).
 type EligibilityFilter struct {
 	CommuneIDs   []int64
 	PrimaryTrade string
 	ExceptID     int64
+	FromID       int64
+	ToID         int64
 	Limit        int
 }
 
-// eligibilityQuery is the SELECT of eligibility rows; $1 is the year and
-// $2 the day the facts and certificates are taken at.
-const eligibilityQuery = `SELECT e.id, e.name, e.kind, e.size_class, e.commune_id, e.village, e.registration_no,
-	e.women_owned, e.ethnic_minority_owned, e.craft_village, e.traditional_craft, e.artisan, COALESCE(e.founded_year, 0),
-	u.code, u.name, u.type, COALESCE(p.id, 0), COALESCE(p.name, ''), COALESCE(p.type, ''),
-	fa.year, fa.workers, fa.women_workers, fa.ethnic_minority_workers, fa.revenue, fa.capital, fa.avg_income, fa.source,
+// eligibilityRecord and eligibilityUnits are the columns of an
+// eligibility row but its facts and certificates: the record, and its
+// commune and province (u, p).
+const (
+	eligibilityRecord = `SELECT e.id, e.name, e.kind, e.size_class, e.commune_id, e.village, e.registration_no,
+	e.women_owned, e.ethnic_minority_owned, e.craft_village, e.traditional_craft, e.artisan, COALESCE(e.founded_year, 0)`
+	eligibilityUnits = `,
+	u.code, u.name, u.type, COALESCE(p.id, 0), COALESCE(p.name, ''), COALESCE(p.type, '')`
+	eligibilityFacts = `,
+	fa.year, fa.workers, fa.women_workers, fa.ethnic_minority_workers, fa.revenue, fa.capital, fa.avg_income, fa.source`
+)
+
+// eligibilityCertificates are the certificate columns of one row: $1 is
+// the year and $2 the day they are taken at.
+const eligibilityCertificates = `,
 	(SELECT COUNT(*) FROM certificate c WHERE c.establishment_id = e.id AND c.kind = 'typical_product'
 		AND c.year <= $1 AND (c.valid_until IS NULL OR c.valid_until >= $2)),
 	(SELECT COALESCE(MAX(c.stars), 0) FROM certificate c WHERE c.establishment_id = e.id AND c.kind = 'ocop'
-		AND c.year <= $1 AND (c.valid_until IS NULL OR c.valid_until >= $2))
+		AND c.year <= $1 AND (c.valid_until IS NULL OR c.valid_until >= $2))`
+
+// eligibilityFacts joins the facts of the latest year up to $1 to
+// establishment e. The latest year the establishment row keeps
+// (latest_year, maintained by UpsertFact, DeleteFact and the bulk
+// loaders) is that year whenever it is not after $1, which spares the
+// search for the newest year per establishment.
+const eligibilityFactJoin = `
+	LEFT JOIN establishment_fact fa ON fa.establishment_id = e.id
+		AND fa.year = CASE WHEN e.latest_year IS NULL THEN NULL WHEN e.latest_year <= $1 THEN e.latest_year
+			ELSE (SELECT MAX(f2.year) FROM establishment_fact f2 WHERE f2.establishment_id = e.id AND f2.year <= $1) END`
+
+// eligibilityQuery is the SELECT of one eligibility row with its commune,
+// province and certificates; $1 is the year and $2 the day the facts and
+// certificates are taken at.
+const eligibilityQuery = eligibilityRecord + eligibilityUnits + eligibilityFacts + eligibilityCertificates + `
 	FROM establishment e
 	JOIN unit u ON u.id = e.commune_id
-	LEFT JOIN unit p ON p.id = u.parent_id
-	LEFT JOIN establishment_fact fa ON fa.establishment_id = e.id
-		AND fa.year = (SELECT MAX(f2.year) FROM establishment_fact f2 WHERE f2.establishment_id = e.id AND f2.year <= $1)`
+	LEFT JOIN unit p ON p.id = u.parent_id` + eligibilityFactJoin
 
-func scanEligibilityRow(r interface{ Scan(...any) error }, row *EligibilityRow) error {
+// eligibilityStream is the SELECT of eligibility rows in bulk: the record
+// and its facts; the communes and provinces (a few thousand for a million
+// establishments) and the certificates are read per batch.
+const eligibilityStream = eligibilityRecord + eligibilityFacts + `
+	FROM establishment e` + eligibilityFactJoin
+
+// scanEligibilityRow scans eligibilityQuery (one: with the commune,
+// province and certificates) or eligibilityStream.
+func scanEligibilityRow(r interface{ Scan(...any) error }, row *EligibilityRow, one bool) error {
 	var year, workers, women, ethnic, revenue, capital, income sql.NullInt64
 	var source sql.NullString
 	var typical int64
-	if err := r.Scan(&row.ID, &row.Name, &row.Kind, &row.SizeClass, &row.CommuneID, &row.Village, &row.RegistrationNo,
-		&row.WomenOwned, &row.EthnicMinorityOwned, &row.CraftVillage, &row.TraditionalCraft, &row.Artisan, &row.FoundedYear,
-		&row.CommuneCode, &row.CommuneName, &row.CommuneType, &row.ProvinceID, &row.ProvinceName, &row.ProvinceType,
-		&year, &workers, &women, &ethnic, &revenue, &capital, &income, &source, &typical, &row.OCOPStars); err != nil {
+	dest := []any{&row.ID, &row.Name, &row.Kind, &row.SizeClass, &row.CommuneID, &row.Village, &row.RegistrationNo,
+		&row.WomenOwned, &row.EthnicMinorityOwned, &row.CraftVillage, &row.TraditionalCraft, &row.Artisan, &row.FoundedYear}
+	if one {
+		dest = append(dest, &row.CommuneCode, &row.CommuneName, &row.CommuneType, &row.ProvinceID, &row.ProvinceName, &row.ProvinceType)
+	}
+	dest = append(dest, &year, &workers, &women, &ethnic, &revenue, &capital, &income, &source)
+	if one {
+		dest = append(dest, &typical, &row.OCOPStars)
+	}
+	if err := r.Scan(dest...); err != nil {
 		return err
 	}
 	row.TypicalProduct = typical > 0
@@ -506,7 +546,7 @@ func (s *Store) EligibilityRowOf(ctx context.Context, id int64, on kc.Date) (Eli
 	year, day := s.factDay(on)
 	var row EligibilityRow
 	err := s.View(ctx, func(tx *Tx) error {
-		if err := scanEligibilityRow(tx.queryRow(ctx, eligibilityQuery+" WHERE e.id = $3", year, day, id), &row); err != nil {
+		if err := scanEligibilityRow(tx.queryRow(ctx, eligibilityQuery+" WHERE e.id = $3", year, day, id), &row, true); err != nil {
 			return fmt.Errorf("store: eligibility row %d: %w", id, tx.s.mapErr(err))
 		}
 		codes, err := tx.tradeCodesOf(ctx, []int64{id})
@@ -519,12 +559,76 @@ func (s *Store) EligibilityRowOf(ctx context.Context, id int64, on kc.Date) (Eli
 	return row, err
 }
 
+// eligibilityWhere is the WHERE clause (" WHERE …" or "") of f over
+// establishment e, its parameters numbered after the args given, which it
+// returns extended.
+func eligibilityWhere(f EligibilityFilter, args []any) (string, []any) {
+	var where []string
+	if f.CommuneIDs != nil {
+		in, a := inInts(len(args)+1, f.CommuneIDs)
+		where = append(where, "e.commune_id IN "+in)
+		args = append(args, a...)
+	}
+	if f.PrimaryTrade != "" {
+		args = append(args, f.PrimaryTrade)
+		where = append(where, fmt.Sprintf(`EXISTS (SELECT 1 FROM establishment_trade et JOIN trade t ON t.id = et.trade_id
+			WHERE et.establishment_id = e.id AND et.is_primary AND t.code = $%d)`, len(args)))
+	}
+	if f.ExceptID != 0 {
+		args = append(args, f.ExceptID)
+		where = append(where, fmt.Sprintf("e.id <> $%d", len(args)))
+	}
+	if f.FromID != 0 {
+		args = append(args, f.FromID)
+		where = append(where, fmt.Sprintf("e.id >= $%d", len(args)))
+	}
+	if f.ToID != 0 {
+		args = append(args, f.ToID)
+		where = append(where, fmt.Sprintf("e.id <= $%d", len(args)))
+	}
+	if len(where) == 0 {
+		return "", args
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
+// EligibilityIDSpan returns the smallest and the largest id of the
+// establishments f selects (FromID, ToID and Limit aside), both 0 when
+// there are none, so a reader can split StreamEligibilityRows into id
+// ranges read side by side.
+func (s *Store) EligibilityIDSpan(ctx context.Context, f EligibilityFilter) (lo, hi int64, err error) {
+	if f.CommuneIDs != nil && len(f.CommuneIDs) == 0 {
+		return 0, 0, nil
+	}
+	f.FromID, f.ToID, f.Limit = 0, 0, 0
+	where, args := eligibilityWhere(f, nil)
+	// One aggregate per statement: SQLite answers MIN or MAX of the
+	// primary key from the b-tree's edge only when it is alone.
+	err = s.View(ctx, func(tx *Tx) error {
+		for _, agg := range []struct {
+			fn   string
+			dest *int64
+		}{{"MIN", &lo}, {"MAX", &hi}} {
+			if err := tx.queryRow(ctx, "SELECT COALESCE("+agg.fn+"(e.id), 0) FROM establishment e"+where, args...).Scan(agg.dest); err != nil {
+				return tx.s.mapErr(err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: eligibility id span: %w", err)
+	}
+	return lo, hi, nil
+}
+
 // StreamEligibilityRows calls fn with the eligibility rows on day on
 // (today when zero) of the establishments f selects, in id order, batch
 // at a time (batch <= 0 means DefaultExportBatch), like
-// StreamEstablishments: one cursor over the rows, one more query per
-// batch for the trade codes, memory bounded by the batch. The slice
-// passed to fn is reused for the next batch: fn must copy what it keeps.
+// StreamEstablishments: one cursor over the rows, and per batch one more
+// query for the trade codes and one for the certificates (over the id
+// range of the batch when it is dense, else its id list), memory bounded
+// by the batch. The slice passed to fn is reused for the next batch: fn
+// must copy what it keeps.
 func (s *Store) StreamEligibilityRows(ctx context.Context, f EligibilityFilter, on kc.Date, batch int, fn func([]EligibilityRow) error) error {
 	if f.CommuneIDs != nil && len(f.CommuneIDs) == 0 {
 		return nil
@@ -534,48 +638,27 @@ func (s *Store) StreamEligibilityRows(ctx context.Context, f EligibilityFilter, 
 	}
 	year, day := s.factDay(on)
 	buf := make([]EligibilityRow, 0, batch)
-	ids := make([]int64, 0, batch)
+	units := map[int64]eligibilityUnit{}
 	flush := func() error {
 		if len(buf) == 0 {
 			return nil
 		}
-		ids = ids[:0]
-		for _, r := range buf {
-			ids = append(ids, r.ID)
-		}
-		var codes map[int64][]string
-		if err := s.View(ctx, func(tx *Tx) error {
-			var err error
-			codes, err = tx.tradeCodesOf(ctx, ids)
-			return err
-		}); err != nil {
+		if err := s.View(ctx, func(tx *Tx) error { return tx.eligibilityExtras(ctx, buf, units, year, day) }); err != nil {
 			return err
 		}
-		for i := range buf {
-			buf[i].TradeCodes = codes[buf[i].ID]
-		}
-		err := fn(buf)
+		// An establishment whose commune is not in the unit table (the
+		// foreign key forbids it) is left out, as the join would.
+		rows := slices.DeleteFunc(buf, func(r EligibilityRow) bool {
+			_, ok := units[r.CommuneID]
+			return !ok
+		})
+		err := fn(rows)
 		buf = buf[:0]
 		return err
 	}
 	return s.View(ctx, func(tx *Tx) error {
-		where := []string{"TRUE"}
-		args := []any{year, day}
-		if f.CommuneIDs != nil {
-			in, a := inInts(len(args)+1, f.CommuneIDs)
-			where = append(where, "e.commune_id IN "+in)
-			args = append(args, a...)
-		}
-		if f.PrimaryTrade != "" {
-			args = append(args, f.PrimaryTrade)
-			where = append(where, fmt.Sprintf(`EXISTS (SELECT 1 FROM establishment_trade et JOIN trade t ON t.id = et.trade_id
-				WHERE et.establishment_id = e.id AND et.is_primary AND t.code = $%d)`, len(args)))
-		}
-		if f.ExceptID != 0 {
-			args = append(args, f.ExceptID)
-			where = append(where, fmt.Sprintf("e.id <> $%d", len(args)))
-		}
-		q := eligibilityQuery + " WHERE " + strings.Join(where, " AND ") + " ORDER BY e.id"
+		where, args := eligibilityWhere(f, []any{year})
+		q := eligibilityStream + where + " ORDER BY e.id"
 		if f.Limit > 0 {
 			q += fmt.Sprintf(" LIMIT %d", f.Limit)
 		}
@@ -586,7 +669,7 @@ func (s *Store) StreamEligibilityRows(ctx context.Context, f EligibilityFilter, 
 		defer rows.Close()
 		for rows.Next() {
 			buf = append(buf, EligibilityRow{})
-			if err := scanEligibilityRow(rows, &buf[len(buf)-1]); err != nil {
+			if err := scanEligibilityRow(rows, &buf[len(buf)-1], false); err != nil {
 				return fmt.Errorf("store: eligibility rows: %w", err)
 			}
 			if len(buf) == batch {
@@ -600,6 +683,119 @@ func (s *Store) StreamEligibilityRows(ctx context.Context, f EligibilityFilter, 
 		}
 		return flush()
 	})
+}
+
+// eligibilityUnit is the commune of an eligibility row and its parent
+// (the province), as eligibilityUnits reads them.
+type eligibilityUnit struct {
+	code, name, typ          string
+	provinceID               int64
+	provinceName, provinceTy string
+}
+
+// eligibilityExtras fills in the commune and province, the trade codes
+// (primary first) and the certificates valid on day of a batch of rows in
+// id order. The units are read once per stream into units (a row whose
+// commune is not found is left as it is). A dense batch (ids
+// spanning at most four times its size, as when whole communes or the
+// whole registry are read) is selected by its id range, one index range
+// per table; a sparse one by its ids written as integer literals.
+func (tx *Tx) eligibilityExtras(ctx context.Context, rows []EligibilityRow, units map[int64]eligibilityUnit, year int, day kc.Date) error {
+	var missing []int64
+	for i := range rows {
+		if _, ok := units[rows[i].CommuneID]; !ok && !slices.Contains(missing, rows[i].CommuneID) {
+			missing = append(missing, rows[i].CommuneID)
+		}
+	}
+	if len(missing) > 0 {
+		q, err := tx.query(ctx, `SELECT u.id`+eligibilityUnits+` FROM unit u LEFT JOIN unit p ON p.id = u.parent_id WHERE u.id IN `+intList(missing))
+		if err != nil {
+			return fmt.Errorf("store: eligibility units: %w", err)
+		}
+		defer q.Close()
+		for q.Next() {
+			var id int64
+			var u eligibilityUnit
+			if err := q.Scan(&id, &u.code, &u.name, &u.typ, &u.provinceID, &u.provinceName, &u.provinceTy); err != nil {
+				return fmt.Errorf("store: eligibility units: %w", err)
+			}
+			units[id] = u
+		}
+		if err := q.Err(); err != nil {
+			return fmt.Errorf("store: eligibility units: %w", err)
+		}
+		q.Close()
+	}
+	for i := range rows {
+		r := &rows[i]
+		u := units[r.CommuneID]
+		r.CommuneCode, r.CommuneName, r.CommuneType = u.code, u.name, u.typ
+		r.ProvinceID, r.ProvinceName, r.ProvinceType = u.provinceID, u.provinceName, u.provinceTy
+	}
+	lo, hi := rows[0].ID, rows[len(rows)-1].ID
+	// sel selects the batch on column col; its parameters are $1 and $2.
+	sel := func(col string) string { return col + " BETWEEN $1 AND $2" }
+	if hi-lo >= int64(4*len(rows)) {
+		ids := make([]int64, len(rows))
+		for i := range rows {
+			ids[i] = rows[i].ID
+		}
+		list := intList(ids)
+		sel = func(col string) string { return col + " IN " + list + " AND " + col + " BETWEEN $1 AND $2" }
+	}
+	index := make(map[int64]int, len(rows))
+	for i := range rows {
+		index[rows[i].ID] = i
+		rows[i].TradeCodes, rows[i].TypicalProduct, rows[i].OCOPStars = nil, false, 0
+	}
+	trades, err := tx.query(ctx, `SELECT et.establishment_id, t.code FROM establishment_trade et JOIN trade t ON t.id = et.trade_id
+		WHERE `+sel("et.establishment_id")+` ORDER BY et.establishment_id, et.is_primary DESC, t.code`, lo, hi)
+	if err != nil {
+		return fmt.Errorf("store: establishment trade codes: %w", err)
+	}
+	defer trades.Close()
+	for trades.Next() {
+		var id int64
+		var code string
+		if err := trades.Scan(&id, &code); err != nil {
+			return fmt.Errorf("store: establishment trade codes: %w", err)
+		}
+		if i, ok := index[id]; ok {
+			rows[i].TradeCodes = append(rows[i].TradeCodes, code)
+		}
+	}
+	if err := trades.Err(); err != nil {
+		return fmt.Errorf("store: establishment trade codes: %w", err)
+	}
+	trades.Close()
+	certs, err := tx.query(ctx, `SELECT c.establishment_id, c.kind, c.stars FROM certificate c
+		WHERE `+sel("c.establishment_id")+` AND c.kind IN ('typical_product', 'ocop') AND c.year <= $3 AND (c.valid_until IS NULL OR c.valid_until >= $4)`,
+		lo, hi, year, day)
+	if err != nil {
+		return fmt.Errorf("store: establishment certificates: %w", err)
+	}
+	defer certs.Close()
+	for certs.Next() {
+		var id int64
+		var kind string
+		var stars sql.NullInt64
+		if err := certs.Scan(&id, &kind, &stars); err != nil {
+			return fmt.Errorf("store: establishment certificates: %w", err)
+		}
+		i, ok := index[id]
+		if !ok {
+			continue
+		}
+		if kind == "typical_product" {
+			rows[i].TypicalProduct = true
+		} else if stars.Valid {
+			rows[i].OCOPStars = max(rows[i].OCOPStars, int(stars.Int64))
+		}
+	}
+	if err := certs.Err(); err != nil {
+		return fmt.Errorf("store: establishment certificates: %w", err)
+	}
+	return nil
 }
 
 // tradeCodesOf returns the trade codes of each establishment, primary
