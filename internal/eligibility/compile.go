@@ -359,6 +359,18 @@ func compileFormula(src, prefix string) (criterion, kc.Errors) {
 	if err != nil {
 		return criterion{}, kc.Errors{formulaError(src, prefix+"formula", err)}
 	}
+	// A formula that exhausts expr's memory budget on empty facts (a huge
+	// range, say) is refused when saved: it would stop on every
+	// establishment, and a stopped criterion does not hold. Other run-time
+	// errors depend on the facts (Trades[0] of an establishment without
+	// trades) and are left to the evaluation.
+	if _, err := expr.Run(prog, Facts{}); err != nil && strings.Contains(err.Error(), "memory budget") {
+		msg := err.Error()
+		if i := strings.IndexByte(msg, '\n'); i > 0 {
+			msg = msg[:i]
+		}
+		return criterion{}, kc.Errors{kc.FieldError(prefix+"formula", "elig.error.formula_runtime", msg)}
+	}
 	return criterion{formula: true, prog: prog, source: src, need: formulaNeeds(prog)}, nil
 }
 
