@@ -255,26 +255,38 @@ func (s *Server) submitSelfCheck(base string) http.HandlerFunc {
 			s.render(w, r, http.StatusOK, "selfcheck", s.publicPage(w, r, v))
 			return
 		}
-		ans, errs := v.Form.answers(lang)
-		if !v.communeInProvince() {
-			errs["commune"] = locale.T(lang, "webelig.sc.err.commune_province")
-		}
-		if len(errs) > 0 {
-			s.selfCheckFormError(w, r, v, errs)
+		_, ok := s.answerSelfCheck(w, r, v)
+		if !ok {
 			return
 		}
-		res, err := s.app.SelfCheck(ctx, ans, kc.Date{})
-		if err != nil {
-			if fe := fieldErrors(lang, "", err); len(fe) > 0 {
-				s.selfCheckFormError(w, r, v, fe)
-				return
-			}
-			s.fail(w, r, err)
-			return
-		}
-		v.Answer = newSelfCheckAnswer(lang, v, res)
 		s.render(w, r, http.StatusOK, "selfcheck", s.publicPage(w, r, v))
 	}
+}
+
+// answerSelfCheck checks the answers of v's form and runs the self-check,
+// setting v.Answer. On a field error it shows the questionnaire again
+// (422), on another error the error page; ok is false then.
+func (s *Server) answerSelfCheck(w http.ResponseWriter, r *http.Request, v *selfCheckView) (ans app.SelfCheckAnswers, ok bool) {
+	lang := s.lang(r)
+	ans, errs := v.Form.answers(lang)
+	if !v.communeInProvince() {
+		errs["commune"] = locale.T(lang, "webelig.sc.err.commune_province")
+	}
+	if len(errs) > 0 {
+		s.selfCheckFormError(w, r, v, errs)
+		return ans, false
+	}
+	res, err := s.app.SelfCheck(r.Context(), ans, kc.Date{})
+	if err != nil {
+		if fe := fieldErrors(lang, "", err); len(fe) > 0 {
+			s.selfCheckFormError(w, r, v, fe)
+		} else {
+			s.fail(w, r, err)
+		}
+		return ans, false
+	}
+	v.Answer = newSelfCheckAnswer(lang, v, res)
+	return ans, true
 }
 
 // selfCheckFormError shows the questionnaire with field errors (422).
@@ -421,24 +433,10 @@ func (s *Server) requestContact(base string) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		ans, errs := v.Form.answers(lang)
-		if !v.communeInProvince() {
-			errs["commune"] = locale.T(lang, "webelig.sc.err.commune_province")
-		}
-		if len(errs) > 0 {
-			s.selfCheckFormError(w, r, v, errs)
+		ans, ok := s.answerSelfCheck(w, r, v)
+		if !ok {
 			return
 		}
-		res, err := s.app.SelfCheck(ctx, ans, kc.Date{})
-		if err != nil {
-			if fe := fieldErrors(lang, "", err); len(fe) > 0 {
-				s.selfCheckFormError(w, r, v, fe)
-				return
-			}
-			s.fail(w, r, err)
-			return
-		}
-		v.Answer = newSelfCheckAnswer(lang, v, res)
 		status := http.StatusOK
 		var cerrs map[string]string
 		if !s.limits.allow(contactAddrKey(s.limits.clientAddr(r))) {
