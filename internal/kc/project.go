@@ -44,6 +44,7 @@ const (
 	StateWithdrawn   = "withdrawn"
 	StateStopped     = "stopped"
 	StateCarriedOver = "carried_over"
+	StateCancelled   = "cancelled"
 )
 
 // Project is a khuyến công project (đề án). CommuneID is the unit as it was
@@ -64,12 +65,35 @@ type Project struct {
 	DecisionNo      string
 	AcceptedOn      Date
 	SettledOn       Date
-	Demo            bool
-	RejectReason    string
-	Funding         []Funding
-	Beneficiaries   []int64 // establishment ids
-	Outputs         []Output
-	Events          []ProjectEvent
+	AppraisedOn     Date
+	ClosedOn        Date
+	// StartsOn and EndsOn are the planned schedule of the work.
+	StartsOn Date
+	EndsOn   Date
+	// Group marks a group project (TT 36 Art. 10): several beneficiaries,
+	// which may be fixed after approval.
+	Group bool
+	// ExpectedJobs and PriorityPoints are what the proposal promises and
+	// the priority criteria it meets; the annual plan's optimiser scores
+	// candidates with them.
+	ExpectedJobs   int
+	PriorityPoints int
+	Demo           bool
+	RejectReason   string
+	CostLines      []CostLine
+	Funding        []Funding
+	Beneficiaries  []int64 // establishment ids
+	Outputs        []Output
+	Events         []ProjectEvent
+}
+
+// CostLine is one line of a project's cost estimate (TT 36 form 1), in
+// đồng. Amount = Quantity × UnitCost.
+type CostLine struct {
+	Item     string
+	Quantity int64
+	UnitCost int64
+	Amount   int64
 }
 
 // Output is one recorded result of a project (kết quả), e.g. trainees,

@@ -128,7 +128,9 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 		}
 	}
 	proj := bulkTable{name: "project", cols: []string{"id", "code", "title", "year", "level", "scheme_id", "content_area", "implementing_org", "commune_id",
-		"state", "registered_on", "decided_on", "decision_no", "accepted_on", "settled_on", "reject_reason", "demo", "version", "created_at", "updated_at"}}
+		"state", "registered_on", "decided_on", "decision_no", "accepted_on", "settled_on", "reject_reason", "demo", "version", "created_at", "updated_at",
+		"appraised_on", "closed_on", "starts_on", "ends_on", "is_group", "expected_jobs", "priority_points"}}
+	cost := bulkTable{name: "project_cost_line", cols: []string{"project_id", "item", "item_key", "quantity", "unit_cost", "amount"}}
 	fund := bulkTable{name: "project_funding", cols: []string{"project_id", "source", "planned", "approved", "advanced", "settled"}}
 	ben := bulkTable{name: "project_beneficiary", cols: []string{"project_id", "establishment_id"}}
 	out := bulkTable{name: "project_output", cols: []string{"project_id", "kind", "value"}}
@@ -140,7 +142,11 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 		}
 		proj.rows = append(proj.rows, []any{p.ID, p.Code, vi.NFC(p.Title), int64(p.Year), p.Level, scheme, p.ContentArea, p.ImplementingOrg, p.CommuneID,
 			p.State, date(p.RegisteredOn), date(p.DecidedOn), p.DecisionNo, date(p.AcceptedOn), date(p.SettledOn), p.RejectReason, p.Demo,
-			int64(1), now, now})
+			int64(1), now, now, date(p.AppraisedOn), date(p.ClosedOn), date(p.StartsOn), date(p.EndsOn), p.Group, int64(p.ExpectedJobs), int64(p.PriorityPoints)})
+		for _, c := range p.CostLines {
+			item := vi.NFC(c.Item)
+			cost.rows = append(cost.rows, []any{p.ID, item, vi.SearchKey(item), c.Quantity, c.UnitCost, c.Amount})
+		}
 		for _, f := range p.Funding {
 			fund.rows = append(fund.rows, []any{p.ID, f.Source, f.Planned, f.Approved, f.Advanced, f.Settled})
 		}
@@ -168,7 +174,7 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 		sess.rows = append(sess.rows, []any{o.Kind, o.CommuneID, vi.NFC(o.Village), date(o.HeldOn), int64(o.Attendees), o.Cost, o.Staff, lang,
 			o.Interpreter, o.Demo, now})
 	}
-	return []bulkTable{est, trades, facts, proj, fund, ben, out, ev, sess}
+	return []bulkTable{est, trades, facts, proj, cost, fund, ben, out, ev, sess}
 }
 
 // PreparedBatch is a batch turned into table rows, with the folded names
