@@ -21,6 +21,7 @@ var forbidden = map[string][]string{
 	"sheet":       {"store", "app", "web", "api", "cli", "auth", "demo", "config", "unitdata"},
 	"crypto":      {"kc", "store", "app", "web", "api", "cli"},
 	"eligibility": {"store", "app", "web", "api", "cli", "auth", "demo", "config", "unitdata", "sheet", "crypto"},
+	"allocate":    {"kc", "vi", "store", "app", "web", "api", "cli", "auth", "demo", "locale", "config", "unitdata", "sheet", "crypto", "eligibility"},
 	"app":         {"web", "api", "cli"},
 	"web":         {"store", "api", "cli"},
 	"api":         {"store", "web", "cli"},
