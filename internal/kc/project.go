@@ -105,10 +105,13 @@ type Output struct {
 
 // ProjectEvent is one state transition of a project.
 type ProjectEvent struct {
-	From        string
-	To          string
-	At          time.Time
-	ActorID     int64 // 0 = system
+	From    string
+	To      string
+	At      time.Time
+	ActorID int64 // 0 = system
+	// ActorName is the display name of the account that acted, read
+	// with the event ("" for the system).
+	ActorName   string
 	Note        string
 	DocumentRef string
 }

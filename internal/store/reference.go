@@ -51,6 +51,8 @@ type Reference struct {
 	LegalBases   []LegalBasis
 	ContentAreas []ContentArea
 	Schemes      []SchemeSeed
+	// ScoreItems is the appraisal score sheet (see DefaultScoreItems).
+	ScoreItems []ScoreItem
 }
 
 // EnsureReference inserts the reference rows that are missing, matched on
@@ -160,7 +162,9 @@ func (s *Store) EnsureReference(ctx context.Context, ref Reference) (int, error)
 				n++
 			}
 		}
-		return nil
+		k, err := tx.ensureScoreItems(ctx, ref.ScoreItems)
+		n += k
+		return err
 	})
 	return n, err
 }
@@ -365,6 +369,7 @@ func DefaultReference() Reference {
 		}
 	}
 	ref.Schemes = append(ref.Schemes, exampleProvincialSchemes()...)
+	ref.ScoreItems = DefaultScoreItems()
 	return ref
 }
 
