@@ -137,6 +137,147 @@ func (a *App) ensureDemoAccounts(ctx context.Context) error {
 	return nil
 }
 
+// demoCouncil is the demo account that scores the candidate proposals.
+const demoCouncil = "hoidong"
+
+// ensureDemoPlans loads the district demo's annual plans for the province
+// (demo.DistrictPlans: the current year's, with the commitments of its
+// approved projects, and the next year's, tight on purpose) and the
+// council's scores of the proposals registered for the next year
+// (demo.CandidateAppraisal, spread over the active items of the score
+// sheet), in one transaction. It does nothing when the database holds no
+// district demo proposals (other scales) or the next year's plan exists
+// already, so it is safe to call again.
+func (a *App) ensureDemoPlans(ctx context.Context) error {
+	prov, err := a.Store.FindUnit(ctx, demo.PlanProvince, kc.ReformDate)
+	if kc.ErrorCode(err) == kc.ENotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := a.Store.FindPlan(ctx, demo.CandidateYear, prov.ID); err == nil {
+		return nil
+	} else if kc.ErrorCode(err) != kc.ENotFound {
+		return err
+	}
+	communes, err := a.planCommunes(ctx, prov.ID)
+	if err != nil {
+		return err
+	}
+	all, err := a.Store.PlanCandidates(ctx, 0, demo.CandidateYear, communes)
+	if err != nil {
+		return err
+	}
+	prefix := fmt.Sprintf("DK-%d-", demo.CandidateYear)
+	var cands []store.PlanCandidate
+	demand := map[string]int64{}
+	for _, c := range all {
+		if !strings.HasPrefix(c.Code, prefix) {
+			continue
+		}
+		cands = append(cands, c)
+		for _, f := range c.Funding {
+			if f.Source != kc.SourceCounterpart {
+				demand[f.Source] += f.Planned
+			}
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	comm, err := a.Store.PlanCommitments(ctx, demo.PlanYear, communes)
+	if err != nil {
+		return err
+	}
+	committed := map[string]int64{}
+	for _, c := range comm {
+		committed[c.Source] += c.Committed
+	}
+	var member int64
+	if u, err := a.Store.GetUserByUsername(ctx, demoCouncil); err == nil {
+		member = u.ID
+	} else if kc.ErrorCode(err) != kc.ENotFound {
+		return err
+	}
+	ctx = WithPrincipal(ctx, System)
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, spec := range demo.DistrictPlans(committed, demand) {
+			pl, err := tx.CreatePlan(ctx, spec.Year, prov.ID, spec.Note)
+			if kc.ErrorCode(err) == kc.EConflict {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			for _, e := range spec.Envelopes {
+				if err := tx.SetPlanEnvelope(ctx, pl.ID, store.PlanEnvelope{Source: e.Source, ContentArea: e.ContentArea, Amount: e.Amount}); err != nil {
+					return err
+				}
+			}
+			if err := a.audit(ctx, tx, kc.ActionImport, entityPlan, pl.ID, nil, map[string]any{"plan": auditPlan(pl), "envelopes": spec.Envelopes}); err != nil {
+				return err
+			}
+		}
+		if member == 0 {
+			return nil
+		}
+		sheet, err := tx.SeedScoreSheet(ctx)
+		if err != nil {
+			return err
+		}
+		var rows []store.SeedAppraisal
+		for _, c := range cands {
+			total, ok := demo.CandidateAppraisal(c.Code, c.State)
+			if !ok || c.Scorers > 0 {
+				continue
+			}
+			for _, it := range spreadScore(total, sheet) {
+				rows = append(rows, store.SeedAppraisal{ProjectID: c.ProjectID, MemberID: member, Item: it.item, Score: it.score, Comment: "Dữ liệu mẫu"})
+			}
+		}
+		if err := tx.SeedAppraisals(ctx, rows); err != nil {
+			return err
+		}
+		return a.audit(ctx, tx, kc.ActionImport, "appraisal", 0, nil, map[string]any{"demo": true, "rows": len(rows)})
+	})
+}
+
+// itemScore is a score on one item of the appraisal score sheet.
+type itemScore struct {
+	item  string
+	score int
+}
+
+// spreadScore spreads a total out of 100 over the items of a score sheet
+// in proportion to their maximums, in whole points, each item at most its
+// maximum; the item scores add up to total scaled to the sheet's maximum.
+// An empty sheet gets one item "tong" out of 100.
+func spreadScore(total int, sheet []store.SeedScoreItem) []itemScore {
+	if len(sheet) == 0 {
+		sheet = []store.SeedScoreItem{{Code: "tong", MaxScore: 100}}
+	}
+	sumMax := 0
+	for _, it := range sheet {
+		sumMax += it.MaxScore
+	}
+	target := (total*sumMax + 50) / 100
+	out := make([]itemScore, len(sheet))
+	given := 0
+	for i, it := range sheet {
+		out[i] = itemScore{item: it.Code, score: total * it.MaxScore / 100}
+		given += out[i].score
+	}
+	for i := 0; given < target && i < len(out)*100; i++ {
+		j := i % len(out)
+		if out[j].score < sheet[j].MaxScore {
+			out[j].score++
+			given++
+		}
+	}
+	return out
+}
+
 // districtUnits looks up the units of the district demo: the communes in
 // force and the thirteen former communes on the eve of the reform.
 func (a *App) districtUnits(ctx context.Context) (demo.DistrictUnits, error) {

@@ -104,6 +104,11 @@ func (a *App) GenerateScale(ctx context.Context, scale string, seed int64, progr
 	if err := a.ensureDemoAccounts(ctx); err != nil {
 		return st, err
 	}
+	// The annual plans and the council's scores name the council member's
+	// account, so they load once the accounts exist.
+	if err := a.ensureDemoPlans(ctx); err != nil {
+		return st, err
+	}
 	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
 		if err := tx.SetSetting(ctx, demoMarker, scale+":"+strconv.FormatInt(seed, 10)); err != nil {
 			return err

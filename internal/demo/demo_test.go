@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"khuyencong/internal/kc"
@@ -149,6 +151,9 @@ func TestDistrictTellsTheStory(t *testing.T) {
 		{"a handful of provincial projects, rarely a national one", func() bool {
 			prov, nat := 0, 0
 			for _, p := range d.Projects {
+				if p.Year > testToday.Year() {
+					continue // proposals for next year's plan, not history
+				}
 				for _, f := range p.Funding {
 					switch f.Source {
 					case kc.SourceProvincial:
@@ -284,4 +289,174 @@ func TestStream(t *testing.T) {
 			}
 		}
 	})
+}
+
+// checkDetails checks what every generated project carries beyond
+// funding: cost lines that add up to the funding (each quantity × unit
+// cost), a schedule inside its year, expected jobs and priority points.
+func checkDetails(t *testing.T, p Project) {
+	t.Helper()
+	var total, lines int64
+	for _, f := range p.Funding {
+		total += f.Planned
+	}
+	if len(p.CostLines) == 0 {
+		t.Errorf("%s has no cost lines", p.Code)
+	}
+	for _, c := range p.CostLines {
+		if c.Item == "" || c.Quantity < 1 || c.UnitCost < 0 || c.Amount != c.Quantity*c.UnitCost {
+			t.Errorf("%s cost line %+v", p.Code, c)
+		}
+		lines += c.Amount
+	}
+	if lines != total {
+		t.Errorf("%s: cost lines %d, funding %d", p.Code, lines, total)
+	}
+	first, last := kc.NewDate(p.Year, 1, 1), kc.NewDate(p.Year, 12, 31)
+	if p.StartsOn.Before(first) || p.EndsOn.After(last) || p.EndsOn.Before(p.StartsOn) {
+		t.Errorf("%s (%d) runs %s – %s", p.Code, p.Year, p.StartsOn, p.EndsOn)
+	}
+	if p.ExpectedJobs < 0 || p.PriorityPoints < 0 {
+		t.Errorf("%s: %d jobs, %d points", p.Code, p.ExpectedJobs, p.PriorityPoints)
+	}
+}
+
+func TestDistrictProjectDetails(t *testing.T) {
+	d, err := District(1, testToday, testUnits())
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := map[string]bool{}
+	for _, p := range d.Projects {
+		checkDetails(t, p)
+		for _, c := range p.CostLines {
+			items[c.Item] = true
+		}
+		if p.State == kc.StateAppraised && p.AppraisedOn.IsZero() {
+			t.Errorf("%s appraised without a date", p.Code)
+		}
+	}
+	for _, want := range []string{"Máy nấu rượu", "Khung dệt", "Đào tạo nghề dệt thổ cẩm"} {
+		if !items[want] {
+			t.Errorf("no cost line %q", want)
+		}
+	}
+}
+
+func TestDistrictCandidates(t *testing.T) {
+	u := testUnits()
+	d, err := District(1, testToday, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	current := map[int64]bool{}
+	for _, id := range u.Current {
+		current[id] = true
+	}
+	m := func(n int64) int64 { return n * 1_000_000 }
+	// The caps of the scheme versions in force in 2026 (store.DefaultReference):
+	// rate in percent of the total cost and cap in đồng (0 = not set).
+	caps := map[string]struct {
+		pct int64
+		cap int64
+	}{SchemeMachinery: {50, m(300)}, SchemeProvMachinery: {50, m(100)}, SchemeDemoModel: {30, m(1000)}, SchemeProvBrand: {50, m(30)},
+		SchemeTraining: {100, 0}, SchemeDigital: {100, 0}}
+	communes := map[int64]int{}
+	codes := map[string]bool{}
+	demand := map[string]int64{}
+	n := 0
+	for _, p := range d.Projects {
+		if p.Year != CandidateYear {
+			continue
+		}
+		n++
+		communes[p.CommuneID]++
+		if codes[p.Code] || !strings.HasPrefix(p.Code, "DK-2027-") {
+			t.Errorf("code %s", p.Code)
+		}
+		codes[p.Code] = true
+		if p.State != kc.StateRegistered && p.State != kc.StateAppraised || p.RegisteredOn.Year() != CandidateYear-1 || !current[p.CommuneID] {
+			t.Errorf("%s: %s, registered %s, commune %d", p.Code, p.State, p.RegisteredOn, p.CommuneID)
+		}
+		if len(p.Beneficiaries) == 0 || p.PriorityPoints < 3 {
+			t.Errorf("%s: %+v", p.Code, p.Project)
+		}
+		var state, total int64
+		for _, f := range p.Funding {
+			total += f.Planned
+			if f.Source != kc.SourceCounterpart {
+				state += f.Planned
+				demand[f.Source] += f.Planned
+			}
+			if f.Approved != 0 || f.Advanced != 0 {
+				t.Errorf("%s: a proposal with approved money %+v", p.Code, f)
+			}
+		}
+		c, ok := caps[p.SchemeCode]
+		if !ok {
+			t.Errorf("%s: scheme %s", p.Code, p.SchemeCode)
+		}
+		if state <= 0 || state*100 > total*c.pct || (c.cap > 0 && state > c.cap) {
+			t.Errorf("%s (%s): state %d of %d", p.Code, p.SchemeCode, state, total)
+		}
+		checkDetails(t, p)
+	}
+	if n < 30 || n > 40 || len(communes) != 5 {
+		t.Errorf("%d candidates over %d communes", n, len(communes))
+	}
+	plans := DistrictPlans(map[string]int64{kc.SourceProvincial: m(80), kc.SourceCommune: m(50)}, demand)
+	if len(plans) != 2 || plans[0].Year != PlanYear || plans[1].Year != CandidateYear {
+		t.Fatalf("plans %+v", plans)
+	}
+	for _, e := range plans[0].Envelopes {
+		if e.Amount < m(150) {
+			t.Errorf("2026 envelope %+v", e)
+		}
+	}
+	if len(plans[1].Envelopes) != 3 {
+		t.Errorf("2027 envelopes %+v", plans[1].Envelopes)
+	}
+	for _, e := range plans[1].Envelopes {
+		if pct := e.Amount * 100 / demand[e.Source]; pct < 35 || pct > 45 {
+			t.Errorf("2027 envelope %+v is %d %% of %d", e, pct, demand[e.Source])
+		}
+	}
+}
+
+func TestCandidateAppraisal(t *testing.T) {
+	scored := 0
+	for i := 1; i <= 40; i++ {
+		code := fmt.Sprintf("DK-2027-%02d", i)
+		total, ok := CandidateAppraisal(code, kc.StateRegistered)
+		if t2, ok2 := CandidateAppraisal(code, kc.StateRegistered); t2 != total || ok2 != ok {
+			t.Fatal("not deterministic")
+		}
+		if _, ok := CandidateAppraisal(code, kc.StateAppraised); !ok {
+			t.Errorf("%s appraised but not scored", code)
+		}
+		if total < 52 || total > 95 {
+			t.Errorf("%s: %d", code, total)
+		}
+		if ok {
+			scored++
+		}
+	}
+	if scored < 15 || scored > 35 {
+		t.Errorf("%d of 40 registered proposals scored", scored)
+	}
+}
+
+func TestStreamProjectDetails(t *testing.T) {
+	communes := []Commune{{ID: 10, Code: "1", Name: "Xã Một", Former: []int64{100}}, {ID: 11, Code: "2", Name: "Xã Hai"}}
+	n := 0
+	err := Stream(ScaleOptions{Seed: 3, Today: testToday, Communes: communes, Establishments: 3000, CodePrefix: "T"}, func(b *Batch) error {
+		for _, p := range b.Projects {
+			n++
+			checkDetails(t, p)
+		}
+		return nil
+	})
+	if err != nil || n < 50 {
+		t.Fatalf("%d projects, %v", n, err)
+	}
 }

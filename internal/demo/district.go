@@ -101,8 +101,12 @@ type district struct {
 // District generates the Đakrông district demo: about three hundred
 // establishments in the real local trades of the 13 former communes, their
 // facts since 2015, the projects of 2015 to today across the three legal
-// periods (including the 2020 ice-plant project), and outreach sessions
-// concentrated near the district centre. today bounds every date.
+// periods (including the 2020 ice-plant project) with cost lines,
+// schedules, expected jobs and priority points, the proposals registered
+// this year for the 2027 plan (CandidateYear), and outreach sessions
+// concentrated near the district centre. today bounds every date but the
+// planned schedules. The plans themselves (DistrictPlans) and the council's
+// scores (CandidateAppraisal) are loaded once the accounts exist.
 func District(seed int64, today kc.Date, u DistrictUnits) (*Batch, error) {
 	var missing []string
 	for _, c := range DistrictCurrentCodes {
@@ -122,6 +126,8 @@ func District(seed int64, today kc.Date, u DistrictUnits) (*Batch, error) {
 	g.namedEstablishments()
 	g.ordinaryEstablishments()
 	g.projects()
+	g.details(seed)
+	g.candidates(seed)
 	g.sessions()
 	return &g.out, nil
 }

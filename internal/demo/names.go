@@ -92,7 +92,7 @@ func TradeCodes() []string {
 // SchemeCodes returns every scheme code the generator may use.
 func SchemeCodes() []string {
 	return []string{SchemeTraining, SchemeCapacity, SchemeFounding, SchemeDemoModel, SchemeMachinery, SchemeBrand, SchemeFair,
-		SchemeConsulting, SchemeOutreach, SchemeDigital, SchemeCleanerProd}
+		SchemeConsulting, SchemeOutreach, SchemeDigital, SchemeCleanerProd, SchemeProvMachinery, SchemeProvBrand}
 }
 
 // Ethnic groups used in the demo.

@@ -71,6 +71,8 @@ func buildProject(r *rand.Rand, seq int64, s projSpec, today kc.Date) Project {
 		d := at(st)
 		ev := kc.ProjectEvent{From: from, To: st, At: d.Time().Add(9 * time.Hour), Note: "Dữ liệu mẫu"}
 		switch st {
+		case kc.StateAppraised:
+			p.AppraisedOn = d
 		case kc.StateApproved:
 			p.DecidedOn = d
 			p.DecisionNo = fmt.Sprintf("%d/QĐ-UBND", between(r, 100, 2999))

@@ -290,7 +290,56 @@ func (g *scaleGen) project(e kc.Establishment, c Commune, trade string) (Project
 	if state == kc.StateWithdrawn {
 		spec.reject = "Cơ sở xin rút đề án"
 	}
-	return buildProject(g.r, g.projSeq, spec, today), true
+	p := buildProject(g.r, g.projSeq, spec, today)
+	g.details(&p, e, trade)
+	return p, true
+}
+
+// details fills what the registration form asks beyond funding (cost
+// lines, schedule, expected jobs, priority points) from a hash of the
+// project's sequence number instead of the generator's stream: cheap at
+// national scale, and the rest of the dataset stays as it was.
+func (g *scaleGen) details(p *Project, e kc.Establishment, trade string) {
+	h := splitmix(uint64(g.o.Seed)<<32 ^ uint64(p.ID))
+	qty := int64(1)
+	if p.SchemeCode == SchemeMachinery {
+		qty = int64(max(1, outputValue(p.Outputs, "machines")))
+	}
+	p.CostLines = costLines(p.SchemeCode, trade, totalCost(&p.Project), qty)
+	from := p.RegisteredOn.AddDays(45)
+	if !p.DecidedOn.IsZero() {
+		from = p.DecidedOn.AddDays(5 + int(h%16))
+	}
+	p.StartsOn, p.EndsOn = schedule(p.Year, from, 3+int(h>>8%6))
+	jobs := outputValue(p.Outputs, "jobs")
+	if jobs == 0 {
+		jobs = outputValue(p.Outputs, "trainees_employed")
+	}
+	if jobs == 0 && p.SchemeCode == SchemeMachinery {
+		jobs = 1 + int(h>>16%4)
+	}
+	p.ExpectedJobs = jobs
+	pts := int(h >> 24 % 5)
+	if slices.Contains(priorityTrades, trade) {
+		pts++
+	}
+	if !p.RegisteredOn.Before(nd235From) {
+		if e.WomenOwned {
+			pts += 2
+		}
+		if e.EthnicMinorityOwned {
+			pts += 2
+		}
+	}
+	p.PriorityPoints = pts
+}
+
+// splitmix is the SplitMix64 finaliser: a well-mixed 64-bit hash of x.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }
 
 // session generates one outreach session somewhere, some day since 2015.
