@@ -66,6 +66,9 @@ func New(a *app.App, opts Options) *API {
 	x.establishmentRoutes()
 	x.recordRoutes()
 	x.eligibilityRoutes()
+	x.projectRoutes()
+	x.planRoutes()
+	x.projectSettingsRoutes()
 	x.openAPIRoutes()
 	// The catch-all answers unknown API paths with a JSON 404; it is not
 	// an API route, so it bypasses the recording.
@@ -97,6 +100,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)
 	enc.Encode(v)
+}
+
+// reply writes body as JSON with status, or err when the app call that
+// produced body failed.
+func (x *API) reply(w http.ResponseWriter, r *http.Request, status int, body any, err error) {
+	if err != nil {
+		x.fail(w, r, err)
+		return
+	}
+	writeJSON(w, status, body)
 }
 
 // fail writes err as an error body; internal errors are logged once here.

@@ -242,6 +242,24 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 		"POST /api/v1/establishments/{id}/artisans":     `{"name":"Hồ Văn Bảy","title":"meritorious","recognised_year":2019}`,
 		"POST /api/v1/eligibility/check":                fmt.Sprintf(`{"establishment_id":%d}`, f.estA.ID),
 	}
+	// The project routes: a project in the state each needs, their
+	// bodies and callers (project_test.go).
+	projects := newProjectRoutes(t, f)
+	for k, v := range projects.bodies {
+		bodies[k] = v
+	}
+	// The plan routes: a plan with candidates and a saved scenario
+	// (plan_test.go).
+	plans := newPlanRoutes(t, f)
+	for k, v := range plans.bodies {
+		bodies[k] = v
+	}
+	// The score-sheet and project-settings routes, their bodies and
+	// callers (project_settings_test.go).
+	settings := newSettingsRoutes(t, f)
+	for k, v := range settings.bodies {
+		bodies[k] = v
+	}
 	routes := docRoutes(loadDoc(t))
 	// Revoke last, so the token used for the requests stays valid.
 	slices.SortStableFunc(routes, func(a, b string) int {
@@ -252,6 +270,12 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 			method, path, _ := strings.Cut(route, " ")
 			p := fill.Replace(path)
 			switch {
+			case plans.paths[route] != "":
+				p = plans.paths[route]
+			case settings.paths[route] != "":
+				p = settings.paths[route]
+			case projects.ids[route] != 0:
+				p = strings.Replace(p, "{id}", fmt.Sprint(projects.ids[route]), 1)
 			case strings.HasPrefix(path, "/api/v1/tokens/"):
 				p = strings.Replace(p, "{id}", fmt.Sprint(created.ID), 1)
 			case route == "DELETE /api/v1/establishments/{id}":
@@ -261,7 +285,17 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 			default:
 				p = strings.Replace(p, "{id}", fmt.Sprint(f.estA.ID), 1)
 			}
-			status, body := f.call(t, userOfficerA, method, p, bodies[route])
+			user := userOfficerA
+			if u := projects.users[route]; u != "" {
+				user = u
+			}
+			if u := plans.users[route]; u != "" {
+				user = u
+			}
+			if u := settings.users[route]; u != "" {
+				user = u
+			}
+			status, body := f.call(t, user, method, p, bodies[route])
 			if status < 200 || status > 299 {
 				t.Fatalf("%s %s: %d %s", method, p, status, body)
 			}

@@ -37,13 +37,14 @@ type scopeFixture struct {
 	estA, estB kc.Establishment
 	communeA   kc.Unit
 	tokens     map[string]string // username → secret
+	scope      *apptest.Scope
 }
 
 func newScopeFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
 	sc := apptest.NewScope(t, st)
 	a := sc.App
-	f := &scopeFixture{st: st, communeA: sc.CommuneA, estA: sc.EstA, estB: sc.EstB, tokens: map[string]string{}}
+	f := &scopeFixture{st: st, communeA: sc.CommuneA, estA: sc.EstA, estB: sc.EstB, tokens: map[string]string{}, scope: sc}
 	for _, user := range []string{userOfficerA, userOfficerB, userProvince, userViewer} {
 		_, secret, err := a.CreateAPIToken(sc.As(t, context.Background(), user), "thử nghiệm")
 		if err != nil {

@@ -124,6 +124,7 @@ func (m *Main) rootCmd() *cobra.Command {
 		m.importCmd(),
 		m.exportCmd(),
 		m.eligibilityCmd(), m.screenCmd(),
+		m.planCmd(),
 	)
 	return root
 }

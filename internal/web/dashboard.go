@@ -19,7 +19,7 @@ func (s *Server) dashboardRoutes() {
 
 // soonModules are the modules whose screens come in later releases; their
 // navigation entries lead to a page that says so.
-var soonModules = []string{"projects", "plans", "outreach", "reports", "admin"}
+var soonModules = []string{"outreach", "reports", "admin"}
 
 // dashboardView is the data of the dashboard page.
 type dashboardView struct {

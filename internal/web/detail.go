@@ -32,6 +32,7 @@ type establishmentView struct {
 	Licences     []licenceRow
 	Artisans     []kc.ArtisanRecord
 	Files        []fileRow
+	Support      []supportRow // the projects it benefited from
 	Trail        []trailRow
 	TrailLimit   int
 	// The add and edit forms.
@@ -152,6 +153,14 @@ func (s *Server) renderRecord(w http.ResponseWriter, r *http.Request, id int64, 
 	}
 	for _, f := range files {
 		v.Files = append(v.Files, newFileRow(lang, f))
+	}
+	support, err := s.app.SupportHistory(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, it := range support {
+		v.Support = append(v.Support, newSupportRow(lang, it))
 	}
 	trail, err := s.app.RecordTrail(ctx, id, trailLimit)
 	if err != nil {

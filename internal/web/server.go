@@ -69,6 +69,9 @@ func (s *Server) routes() {
 	s.recordRoutes()
 	s.importRoutes()
 	s.eligibilityRoutes()
+	s.projectRoutes()
+	s.planRoutes()
+	s.projectSettingsRoutes()
 }
 
 // Handler returns the server with its middleware, outermost first.
