@@ -4,15 +4,24 @@
 // maximums, a per-commune cap and pinned choices.
 //
 // Solve returns the proven optimum, found by branch and bound over the 0/1
-// variables with bounds from the linear-programming relaxation (a
-// bounded-variable dual simplex of this package, warm-started between
-// nodes). Every bound it prunes with is a Lagrangian bound computed from
-// the dual values over the node's variable box, valid for any dual vector,
-// and every solution it reports is checked in exact int64 arithmetic, so
-// floating-point error in the simplex can slow the search down but cannot
-// make it return a wrong optimum. With Options.Explain it also says why
-// each proposal was left out, which constraints bind and what one more
-// million đồng of each budget would buy.
+// variables (bb.go). Bounds come from the LP relaxation, solved by a
+// bounded-variable dual simplex of this package (simplex.go) warm-started
+// from node to node, with the rows tightened for 0/1 points in presolve
+// (coefficient reduction), extended cover cuts at the root (cuts.go),
+// and at each node an extra bound that solves each commune's cap exactly
+// as a knapsack (groupbound.go). The search fixes variables by reduced
+// cost against the incumbent, branches with strong branching ordered by
+// pseudo-costs, and finds incumbents by rounding and greedy filling, a
+// swap search, and a "core" heuristic that solves the problem restricted
+// to the columns of smallest reduced cost. Every bound it prunes with is a
+// Lagrangian bound computed from the dual values over the node's variable
+// box, valid for any dual vector, and every solution it reports is checked
+// in exact int64 arithmetic, so floating-point error in the simplex can
+// slow the search down but cannot make it return a wrong optimum. With
+// Options.Explain it also says why each proposal was left out, which
+// constraints bind and what one more million đồng of each budget would
+// buy; for an infeasible instance it names a minimal set of conflicting
+// constraints (conflict.go).
 //
 // The package depends only on the standard library; it holds no
 // user-facing text (errors are values of ValidationError for the caller to

@@ -432,9 +432,7 @@ func (b *mip) run(start []bool) mipResult {
 		b.offer(b.sel)
 		b.fillHeuristic()
 		if !b.feasOnly {
-			if !noCuts {
-				st = b.addCuts(st)
-			}
+			st = b.addCuts(st)
 			rb = b.maxBound()
 			b.rootBound = rb
 			b.bound = b.floorBound(rb)
@@ -624,12 +622,16 @@ func (b *mip) observe(c, dir int, gain, frac float64) {
 	b.pcAllCnt[dir]++
 }
 
-var (
-	reliable      int32 = 4  // observations that make a pseudo-cost trusted
-	strongMax           = 10 // columns strong-branched at most per node
-	strongLook          = 4  // stop after this many without a better score
-	strongIter          = 40 // dual simplex iterations per strong-branching child
-	heuristicFreq       = 32 // nodes between two runs of the fill heuristic
+// Branching. Pseudo-costs order the candidates, and each node strong-
+// branches the best of them (a column is "reliable" only after many
+// observations, so in practice always): on these problems a much smaller
+// tree pays for the dearer nodes.
+const (
+	reliable      = 1 << 20 // observations that make a pseudo-cost trusted
+	strongMax     = 10      // columns strong-branched at most per node
+	strongLook    = 4       // stop after this many without a better score
+	strongIter    = 15      // dual simplex iterations per strong-branching child
+	heuristicFreq = 32      // nodes between two runs of the fill heuristic
 )
 
 // strong returns the proven bound of the child with the basic column c
@@ -668,9 +670,6 @@ func (b *mip) process(nd *node, open *nodeHeap) *node {
 		return nil
 	}
 	st, bd, _ := b.solveNodeLP(nd.bound)
-	if statHook != nil {
-		statHook(st, bd, b.bestVal)
-	}
 	if st == lpOptimal && nd.pcCol >= 0 {
 		dir := 0
 		if nd.pcUp {
@@ -1042,9 +1041,6 @@ func (b *mip) coreHeuristic() {
 // smallest reduced cost) and node limit.
 var (
 	coreSizes = []int{100, 200}
-	coreNodes = 3000
 )
 
-var statHook func(lpStatus, int64, int64)
-
-var noCuts = false
+const coreNodes = 3000

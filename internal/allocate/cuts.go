@@ -111,13 +111,13 @@ func (b *mip) coverCuts() (rows [][]entry, ub []float64) {
 	return rows, ub
 }
 
-// addCuts runs rounds of cover cuts at the root while they raise the
-// bound, and returns the last LP status.
+// addCuts runs rounds of cover cuts at the root while a round lowers the
+// bound by half a point or more, and returns the last LP status.
 func (b *mip) addCuts(st lpStatus) lpStatus {
 	s := b.s
 	b.cutSeen = map[uint64]bool{}
 	prev := b.maxBound()
-	for round := 0; round < 50 && st == lpOptimal; round++ {
+	for round := 0; round < 20 && st == lpOptimal; round++ {
 		if b.bestVal >= 0 && b.floorBound(prev) <= b.bestVal {
 			break
 		}
@@ -139,9 +139,8 @@ func (b *mip) addCuts(st lpStatus) lpStatus {
 		}
 		st, _ = s.solve(math.Inf(1), b.maxIter*4)
 		cur := b.maxBound()
-		if prev-cur < 1e-3*(1+math.Abs(cur)*1e-6) && round > 3 {
-			prev = cur
-			break
+		if prev-cur < 0.5 {
+			break // less than half a point: not worth more rows
 		}
 		prev = cur
 	}

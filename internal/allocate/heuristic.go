@@ -243,7 +243,7 @@ func (b *mip) swapSearch() {
 		}
 		return true
 	}
-	for round := 0; round < 50; round++ {
+	for round := 0; round < 10; round++ {
 		improved := false
 		var in, out []int
 		for _, j := range cols {
@@ -253,6 +253,10 @@ func (b *mip) swapSearch() {
 				out = append(out, j)
 			}
 		}
+		// The pairs: the cheapest selected and the dearest unselected.
+		slices.SortFunc(in, func(a, c int) int { return cmp.Compare(md.value[a], md.value[c]) })
+		slices.SortFunc(out, func(a, c int) int { return cmp.Compare(md.value[c], md.value[a]) })
+		in2, out2 := in[:min(len(in), 15)], out[:min(len(out), 15)]
 	moves:
 		for _, j := range out {
 			// Add j, or exchange i for j.
@@ -271,7 +275,7 @@ func (b *mip) swapSearch() {
 					break moves
 				}
 				// Two out: i and k.
-				for _, k := range in {
+				for _, k := range in2 {
 					if k == i || md.value[i]+md.value[k] >= md.value[j] {
 						continue
 					}
@@ -285,7 +289,7 @@ func (b *mip) swapSearch() {
 				p.add(i)
 			}
 			// One out, two in: i for j and k.
-			for _, k := range out {
+			for _, k := range out2 {
 				if k == j {
 					continue
 				}

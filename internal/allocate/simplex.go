@@ -1,9 +1,9 @@
 package allocate
 
 import (
+	"cmp"
 	"math"
 	"slices"
-	"sort"
 )
 
 // lp is a bounded-variable dual simplex for
@@ -527,18 +527,35 @@ func (s *lp) iterate(r int) lpStatus {
 	if len(s.cands) == 0 {
 		return lpInfeasible
 	}
-	sort.Slice(s.cands, func(a, b int) bool { return s.cands[a].ratio < s.cands[b].ratio })
-	// Bound flipping: pass breakpoints while the slope stays positive.
+	// Bound flipping: pass breakpoints, in increasing ratio, while the
+	// slope stays positive. Few are passed as a rule: the first ones are
+	// picked by scanning, the rest sorted only when many are needed.
+	cs := s.cands
+	sorted := false
 	k := 0
-	for ; k < len(s.cands); k++ {
-		c := s.cands[k]
+	for ; k < len(cs); k++ {
+		if !sorted {
+			if k < 8 {
+				mi := k
+				for t := k + 1; t < len(cs); t++ {
+					if cs[t].ratio < cs[mi].ratio {
+						mi = t
+					}
+				}
+				cs[k], cs[mi] = cs[mi], cs[k]
+			} else {
+				slices.SortFunc(cs[k:], func(a, b candidate) int { return cmp.Compare(a.ratio, b.ratio) })
+				sorted = true
+			}
+		}
+		c := cs[k]
 		next := slope - c.abs*(s.ub[c.j]-s.lb[c.j])
 		if next < 0 {
 			break
 		}
 		slope = next
 	}
-	if k == len(s.cands) {
+	if k == len(cs) {
 		if slope > primalTol*(1+math.Abs(s.x[p])) {
 			// Every candidate can flip and the row is still infeasible.
 			return lpInfeasible
@@ -547,11 +564,13 @@ func (s *lp) iterate(r int) lpStatus {
 		k--
 	}
 	// Among the breakpoints tied with k, take the largest pivot.
-	q, qa := k, s.cands[k].abs
-	lim := s.cands[k].ratio + 1e-12*(1+s.cands[k].ratio)
-	for t := k + 1; t < len(s.cands) && s.cands[t].ratio <= lim; t++ {
-		if s.cands[t].abs > qa {
-			q, qa = t, s.cands[t].abs
+	q, qa := k, cs[k].abs
+	lim := cs[k].ratio + 1e-12*(1+cs[k].ratio)
+	for t := k + 1; t < len(cs); t++ {
+		if cs[t].ratio <= lim && cs[t].abs > qa {
+			q, qa = t, cs[t].abs
+		} else if sorted && cs[t].ratio > lim {
+			break
 		}
 	}
 	// The flipped set: the candidates passed before k (q ≥ k).
@@ -768,42 +787,5 @@ func (s *lp) addRows(rows [][]entry, lb, ub []float64) {
 		s.mark[j] = false
 	}
 	s.touched = s.touched[:0]
-	s.refactor()
-}
-
-// setRows replaces the coefficients of every row (same rows, same
-// structurals) and the auxiliaries' bounds, then refactorises.
-func (s *lp) setRows(rows [][]entry, lb, ub []float64) {
-	n, m := s.n, s.m
-	s.rowStart = s.rowStart[:1]
-	s.rowCol = s.rowCol[:0]
-	s.rowVal = s.rowVal[:0]
-	for _, r := range rows {
-		for _, e := range r {
-			s.rowCol = append(s.rowCol, int32(e.j))
-			s.rowVal = append(s.rowVal, e.v)
-		}
-		s.rowStart = append(s.rowStart, len(s.rowCol))
-	}
-	cnt := make([]int, n+1)
-	for _, j := range s.rowCol {
-		cnt[j+1]++
-	}
-	for j := 0; j < n; j++ {
-		s.colStart[j+1] = s.colStart[j] + cnt[j+1]
-	}
-	s.colRow = s.colRow[:len(s.rowCol)]
-	s.colVal = s.colVal[:len(s.rowCol)]
-	fill := slices.Clone(s.colStart[:n])
-	for i := 0; i < m; i++ {
-		for t := s.rowStart[i]; t < s.rowStart[i+1]; t++ {
-			j := s.rowCol[t]
-			s.colRow[fill[j]] = int32(i)
-			s.colVal[fill[j]] = s.rowVal[t]
-			fill[j]++
-		}
-	}
-	copy(s.lb[n:], lb)
-	copy(s.ub[n:], ub)
 	s.refactor()
 }

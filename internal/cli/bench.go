@@ -33,6 +33,7 @@ func (m *Main) benchCmd() *cobra.Command {
 	dash.Flags().IntVar(&requests, "requests", requests, "số lần gọi cho mỗi phép đo")
 	cmd.AddCommand(dash, m.benchRegistryCmd(), m.benchExportCmd(), m.benchImportCmd())
 	cmd.AddCommand(m.benchScreenCmd())
+	cmd.AddCommand(m.benchOptimizeCmd())
 	return cmd
 }
 
