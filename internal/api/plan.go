@@ -171,7 +171,7 @@ type Rejected struct {
 // OptimizeResponse is the proven optimum beside the "highest score first
 // while the money lasts" selection, with its explanation in Vietnamese.
 type OptimizeResponse struct {
-	Status    string     `json:"status"` // optimal | infeasible
+	Status    string     `json:"status"` // optimal | feasible (time limit) | infeasible
 	Optimal   Portfolio  `json:"optimal"`
 	Greedy    Portfolio  `json:"greedy"`
 	Bound     int64      `json:"bound"`

@@ -291,6 +291,8 @@ func (a *App) optimize(ctx context.Context, st planState, in OptimizeInput) (Opt
 			res.Conflicts = append(res.Conflicts, x.conflict(c))
 		}
 		return res, nil
+	case allocate.Unknown:
+		return res, kc.Errorf(kc.EConflict, "plan.err.no_solution_in_time", int(optimizeDeadline/time.Second))
 	case allocate.Feasible:
 		res.Status = StatusFeasible
 	default:
