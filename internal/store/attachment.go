@@ -82,13 +82,7 @@ func scanAttachment(sc interface{ Scan(...any) error }, a *Attachment, extra ...
 // ListAttachments returns the files of entity and entityID without their
 // contents, newest first.
 func (s *Store) ListAttachments(ctx context.Context, entity string, entityID int64) ([]Attachment, error) {
-	var out []Attachment
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.ListAttachments(ctx, entity, entityID)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]Attachment, error) { return tx.ListAttachments(ctx, entity, entityID) })
 }
 
 // ListAttachments is ListAttachments inside tx.
@@ -113,13 +107,7 @@ func (tx *Tx) ListAttachments(ctx context.Context, entity string, entityID int64
 // GetAttachment returns file id of entity and entityID with its contents,
 // or ENotFound (also when the file belongs to another record).
 func (s *Store) GetAttachment(ctx context.Context, entity string, entityID, id int64) (Attachment, error) {
-	var a Attachment
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		a, err = tx.GetAttachment(ctx, entity, entityID, id)
-		return err
-	})
-	return a, err
+	return viewValue(ctx, s, func(tx *Tx) (Attachment, error) { return tx.GetAttachment(ctx, entity, entityID, id) })
 }
 
 // GetAttachment is GetAttachment inside tx.

@@ -134,13 +134,7 @@ func (tx *Tx) setTrades(ctx context.Context, id int64, tradeIDs []int64) error {
 
 // GetEstablishment returns one establishment with its trades, or ENotFound.
 func (s *Store) GetEstablishment(ctx context.Context, id int64) (kc.Establishment, error) {
-	var e kc.Establishment
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		e, err = tx.GetEstablishment(ctx, id)
-		return err
-	})
-	return e, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.Establishment, error) { return tx.GetEstablishment(ctx, id) })
 }
 
 // GetEstablishment is GetEstablishment inside tx.
@@ -622,13 +616,7 @@ func (tx *Tx) DeleteFact(ctx context.Context, establishmentID int64, year int) e
 
 // GetFact returns the facts of one year of an establishment, or ENotFound.
 func (s *Store) GetFact(ctx context.Context, establishmentID int64, year int) (kc.EstablishmentFact, error) {
-	var f kc.EstablishmentFact
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		f, err = tx.GetFact(ctx, establishmentID, year)
-		return err
-	})
-	return f, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.EstablishmentFact, error) { return tx.GetFact(ctx, establishmentID, year) })
 }
 
 // GetFact is GetFact inside tx.
@@ -645,13 +633,7 @@ func (tx *Tx) GetFact(ctx context.Context, establishmentID int64, year int) (kc.
 
 // ListFacts returns the yearly facts of an establishment, oldest first.
 func (s *Store) ListFacts(ctx context.Context, establishmentID int64) ([]kc.EstablishmentFact, error) {
-	var out []kc.EstablishmentFact
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.ListFacts(ctx, establishmentID)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]kc.EstablishmentFact, error) { return tx.ListFacts(ctx, establishmentID) })
 }
 
 // ListFacts is ListFacts inside tx.
@@ -675,11 +657,5 @@ func (tx *Tx) ListFacts(ctx context.Context, establishmentID int64) ([]kc.Establ
 
 // CountEstablishments returns the number of establishments in the database.
 func (s *Store) CountEstablishments(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		n, err = tx.count(ctx, "SELECT COUNT(*) FROM establishment")
-		return err
-	})
-	return n, err
+	return viewValue(ctx, s, func(tx *Tx) (int64, error) { return tx.count(ctx, "SELECT COUNT(*) FROM establishment") })
 }

@@ -142,13 +142,7 @@ func (tx *Tx) CreatePlan(ctx context.Context, year int, unitID int64, note strin
 
 // GetPlan returns the plan with id, or ENotFound.
 func (s *Store) GetPlan(ctx context.Context, id int64) (Plan, error) {
-	var p Plan
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		p, err = tx.GetPlan(ctx, id)
-		return err
-	})
-	return p, err
+	return viewValue(ctx, s, func(tx *Tx) (Plan, error) { return tx.GetPlan(ctx, id) })
 }
 
 // GetPlan is GetPlan inside tx.
@@ -229,13 +223,7 @@ func (tx *Tx) TouchPlan(ctx context.Context, id int64, version int) (int, error)
 // PlanEnvelopes returns the envelopes of a plan by source and content
 // area.
 func (s *Store) PlanEnvelopes(ctx context.Context, planID int64) ([]PlanEnvelope, error) {
-	var out []PlanEnvelope
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.PlanEnvelopes(ctx, planID)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]PlanEnvelope, error) { return tx.PlanEnvelopes(ctx, planID) })
 }
 
 // PlanEnvelopes is PlanEnvelopes inside tx.
@@ -272,13 +260,7 @@ func (tx *Tx) SetPlanEnvelope(ctx context.Context, planID int64, e PlanEnvelope)
 // (CommittedStates) registered in the area of the given current communes:
 // in one of them, or in a former unit whose area went into them.
 func (s *Store) PlanCommitments(ctx context.Context, year int, communeIDs []int64) ([]PlanCommitment, error) {
-	var out []PlanCommitment
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.PlanCommitments(ctx, year, communeIDs)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]PlanCommitment, error) { return tx.PlanCommitments(ctx, year, communeIDs) })
 }
 
 // PlanCommitments is PlanCommitments inside tx.
@@ -317,13 +299,7 @@ var candidateWhere = `(p.year = $2 AND p.state IN ` + sqlStrings(CandidateStates
 // in the area of the given current communes (see candidateWhere), in code
 // order, with funding lines, appraisal totals and pins.
 func (s *Store) PlanCandidates(ctx context.Context, planID int64, year int, communeIDs []int64) ([]PlanCandidate, error) {
-	var out []PlanCandidate
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.PlanCandidates(ctx, planID, year, communeIDs)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]PlanCandidate, error) { return tx.PlanCandidates(ctx, planID, year, communeIDs) })
 }
 
 // PlanCandidates is PlanCandidates inside tx.

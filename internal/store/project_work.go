@@ -53,13 +53,7 @@ func (tx *Tx) ensureScoreItems(ctx context.Context, items []ScoreItem) (int, err
 // ScoreItems returns the score sheet in position order; only the active
 // items unless all is set.
 func (s *Store) ScoreItems(ctx context.Context, all bool) ([]ScoreItem, error) {
-	var out []ScoreItem
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.ScoreItems(ctx, all)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]ScoreItem, error) { return tx.ScoreItems(ctx, all) })
 }
 
 // ScoreItems is ScoreItems inside tx.
@@ -222,13 +216,7 @@ type ScheduleFilter struct {
 
 // ProjectSchedules returns the schedules of the projects f selects.
 func (s *Store) ProjectSchedules(ctx context.Context, f ScheduleFilter) ([]ProjectSchedule, error) {
-	var out []ProjectSchedule
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.ProjectSchedules(ctx, f)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]ProjectSchedule, error) { return tx.ProjectSchedules(ctx, f) })
 }
 
 // ProjectSchedules is ProjectSchedules inside tx.

@@ -50,13 +50,9 @@ func (tx *Tx) DeleteEstablishment(ctx context.Context, id int64) error {
 // same commune, the same phone hash or the same personal ID hash. Empty
 // hashes match nothing.
 func (s *Store) FindDuplicates(ctx context.Context, name string, communeID int64, phoneHash, personalIDHash string, exceptID int64) (kc.Duplicates, error) {
-	var d kc.Duplicates
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		d, err = tx.FindDuplicates(ctx, name, communeID, phoneHash, personalIDHash, exceptID)
-		return err
+	return viewValue(ctx, s, func(tx *Tx) (kc.Duplicates, error) {
+		return tx.FindDuplicates(ctx, name, communeID, phoneHash, personalIDHash, exceptID)
 	})
-	return d, err
 }
 
 // FindDuplicates is FindDuplicates inside tx.

@@ -154,13 +154,7 @@ func (tx *Tx) criteriaQuery(ctx context.Context, where string, args ...any) ([]S
 // version when on is zero) with their criteria, by level, code and
 // version.
 func (s *Store) ListSchemeVersions(ctx context.Context, on kc.Date) ([]SchemeVersion, error) {
-	var out []SchemeVersion
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.ListSchemeVersions(ctx, on)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]SchemeVersion, error) { return tx.ListSchemeVersions(ctx, on) })
 }
 
 // ListSchemeVersions is ListSchemeVersions inside tx.
@@ -184,13 +178,7 @@ func (tx *Tx) ListSchemeVersions(ctx context.Context, on kc.Date) ([]SchemeVersi
 // GetSchemeVersion returns one scheme version with its criteria, or
 // ENotFound.
 func (s *Store) GetSchemeVersion(ctx context.Context, id int64) (SchemeVersion, error) {
-	var v SchemeVersion
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		v, err = tx.GetSchemeVersion(ctx, id)
-		return err
-	})
-	return v, err
+	return viewValue(ctx, s, func(tx *Tx) (SchemeVersion, error) { return tx.GetSchemeVersion(ctx, id) })
 }
 
 // GetSchemeVersion is GetSchemeVersion inside tx.
@@ -208,13 +196,7 @@ func (tx *Tx) GetSchemeVersion(ctx context.Context, id int64) (SchemeVersion, er
 // SchemeVersionsOf returns every version of scheme code with its
 // criteria, oldest first; none is an empty list.
 func (s *Store) SchemeVersionsOf(ctx context.Context, code string) ([]SchemeVersion, error) {
-	var out []SchemeVersion
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.SchemeVersionsOf(ctx, code)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]SchemeVersion, error) { return tx.SchemeVersionsOf(ctx, code) })
 }
 
 // SchemeVersionsOf is SchemeVersionsOf inside tx.

@@ -32,13 +32,7 @@ func scanScoreSheetItem(sc interface{ Scan(...any) error }) (ScoreSheetItem, err
 // ScoreSheetItems returns every item of the score sheet, retired ones
 // included, in position order with how many scores use each.
 func (s *Store) ScoreSheetItems(ctx context.Context) ([]ScoreSheetItem, error) {
-	var out []ScoreSheetItem
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		out, err = tx.ScoreSheetItems(ctx)
-		return err
-	})
-	return out, err
+	return viewValue(ctx, s, func(tx *Tx) ([]ScoreSheetItem, error) { return tx.ScoreSheetItems(ctx) })
 }
 
 // ScoreSheetItems is ScoreSheetItems inside tx.

@@ -201,6 +201,18 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 	return s.run(ctx, s.r, true, fn)
 }
 
+// viewValue runs fn in a read-only transaction (View) and returns its
+// value: the body of every Store method that only wraps its Tx twin.
+func viewValue[T any](ctx context.Context, s *Store, fn func(tx *Tx) (T, error)) (T, error) {
+	var out T
+	err := s.View(ctx, func(tx *Tx) error {
+		var err error
+		out, err = fn(tx)
+		return err
+	})
+	return out, err
+}
+
 func (s *Store) run(ctx context.Context, db *sql.DB, readOnly bool, fn func(tx *Tx) error) error {
 	var opts *sql.TxOptions
 	if readOnly && s.dialect.Postgres() {

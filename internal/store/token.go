@@ -54,13 +54,7 @@ func (tx *Tx) GetAPIToken(ctx context.Context, id int64) (kc.APIToken, error) {
 
 // GetAPIToken returns the token with id, or ENotFound.
 func (s *Store) GetAPIToken(ctx context.Context, id int64) (kc.APIToken, error) {
-	var t kc.APIToken
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		t, err = tx.GetAPIToken(ctx, id)
-		return err
-	})
-	return t, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.APIToken, error) { return tx.GetAPIToken(ctx, id) })
 }
 
 // FindActiveAPIToken returns the unrevoked token whose secret hashes to

@@ -206,13 +206,7 @@ func (tx *Tx) insertSuccessions(ctx context.Context, ids map[int64]int64, links 
 
 // GetUnit returns the unit with the given id, or ENotFound.
 func (s *Store) GetUnit(ctx context.Context, id int64) (kc.Unit, error) {
-	var u kc.Unit
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		u, err = tx.GetUnit(ctx, id)
-		return err
-	})
-	return u, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.Unit, error) { return tx.GetUnit(ctx, id) })
 }
 
 // GetUnit returns the unit with the given id, or ENotFound.
@@ -266,13 +260,7 @@ func (s *Store) UnitsByIDs(ctx context.Context, ids []int64) ([]kc.Unit, error) 
 // provinces, districts and communes have different lengths (2, 3, 5), so
 // the code and the day identify at most one unit.
 func (s *Store) FindUnit(ctx context.Context, code string, on kc.Date) (kc.Unit, error) {
-	var u kc.Unit
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		u, err = tx.FindUnit(ctx, code, on)
-		return err
-	})
-	return u, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.Unit, error) { return tx.FindUnit(ctx, code, on) })
 }
 
 // FindUnit is Store.FindUnit inside a transaction.
@@ -310,13 +298,7 @@ func (s *Store) UnitHistory(ctx context.Context, code string) ([]kc.Unit, error)
 // they all went wholly into one unit, and effective on the earliest date;
 // merges between communes of the district itself are left out.
 func (s *Store) UnitDetail(ctx context.Context, id int64) (kc.UnitDetail, error) {
-	var d kc.UnitDetail
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		d, err = tx.UnitDetail(ctx, id)
-		return err
-	})
-	return d, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.UnitDetail, error) { return tx.UnitDetail(ctx, id) })
 }
 
 // UnitDetail is Store.UnitDetail inside a transaction.

@@ -64,13 +64,7 @@ func (tx *Tx) CreateUser(ctx context.Context, u kc.User) (kc.User, error) {
 
 // GetUser returns the user with id and its scope, or ENotFound.
 func (s *Store) GetUser(ctx context.Context, id int64) (kc.User, error) {
-	var u kc.User
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		u, err = tx.GetUser(ctx, id)
-		return err
-	})
-	return u, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.User, error) { return tx.GetUser(ctx, id) })
 }
 
 // GetUser returns the user with id and its scope, or ENotFound.
@@ -86,13 +80,7 @@ func (tx *Tx) GetUser(ctx context.Context, id int64) (kc.User, error) {
 // GetUserByUsername returns the user with the given name and its scope, or
 // ENotFound.
 func (s *Store) GetUserByUsername(ctx context.Context, username string) (kc.User, error) {
-	var u kc.User
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		u, err = tx.GetUserByUsername(ctx, username)
-		return err
-	})
-	return u, err
+	return viewValue(ctx, s, func(tx *Tx) (kc.User, error) { return tx.GetUserByUsername(ctx, username) })
 }
 
 // GetUserByUsername returns the user with the given name, or ENotFound.
@@ -148,13 +136,7 @@ func (s *Store) ListUsers(ctx context.Context) ([]kc.User, error) {
 
 // CountUsers returns the number of accounts.
 func (s *Store) CountUsers(ctx context.Context) (int64, error) {
-	var n int64
-	err := s.View(ctx, func(tx *Tx) error {
-		var err error
-		n, err = tx.count(ctx, "SELECT COUNT(*) FROM app_user")
-		return err
-	})
-	return n, err
+	return viewValue(ctx, s, func(tx *Tx) (int64, error) { return tx.count(ctx, "SELECT COUNT(*) FROM app_user") })
 }
 
 // UpdatePassword sets a new password hash and clears the login failures
