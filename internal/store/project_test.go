@@ -1,7 +1,10 @@
 package store_test
 
 import (
+	"fmt"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"khuyencong/internal/kc"
@@ -267,6 +270,54 @@ func TestProjectStoreScoreSheetReportsSettings(t *testing.T) {
 		if len(scheds) != 1 || !scheds[0].Periods["2026-05"] || !scheds[0].Periods["2026-06"] || !scheds[0].FollowUps["follow_up_12_workers"] ||
 			scheds[0].StartsOn != kc.MustDate("2026-05-02") {
 			t.Errorf("schedules %+v", scheds)
+		}
+	})
+}
+
+// TestProjectCodesUnderConcurrency creates drafts from several goroutines
+// at once: every one gets a code, and the codes are distinct and
+// consecutive (on PostgreSQL the numbering takes an advisory lock; on
+// SQLite the single writer serialises).
+func TestProjectCodesUnderConcurrency(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := t.Context()
+		u, _ := projectFixture(t, s)
+		const n = 8
+		codes := make(chan string, n)
+		errs := make(chan error, n)
+		var wg sync.WaitGroup
+		for range n {
+			wg.Go(func() {
+				err := s.InTx(ctx, func(tx *store.Tx) error {
+					code, err := tx.NextProjectCode(ctx, 2027)
+					if err != nil {
+						return err
+					}
+					_, err = tx.CreateProject(ctx, kc.Project{Code: code, Title: "Đề án " + code, Year: 2027, Level: "local", ContentArea: "CA3",
+						CommuneID: u.A, State: kc.StateDraft})
+					if err == nil {
+						codes <- code
+					}
+					return err
+				})
+				if err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(codes)
+		close(errs)
+		for err := range errs {
+			t.Errorf("create: %v", err)
+		}
+		var got []string
+		for c := range codes {
+			got = append(got, c)
+		}
+		slices.Sort(got)
+		if len(got) != n || got[0] != "DA-2027-0001" || got[n-1] != fmt.Sprintf("DA-2027-%04d", n) || slices.Compact(slices.Clone(got))[n-1] != got[n-1] {
+			t.Errorf("codes = %v", got)
 		}
 	})
 }

@@ -10,9 +10,22 @@ import (
 	"khuyencong/internal/vi"
 )
 
+// projectCodeLockKey is the first key of the advisory lock that
+// serialises project numbering on PostgreSQL (the second is the year).
+const projectCodeLockKey = 7305913
+
 // NextProjectCode returns the next free project code of a plan year,
 // "DA-<year>-<nnnn>", numbered after the highest code of that form.
+//
+// On PostgreSQL it first takes a transaction-scoped advisory lock for the
+// year, so two drafts created at the same moment queue instead of both
+// reading the same highest code (SQLite's single writer already does).
 func (tx *Tx) NextProjectCode(ctx context.Context, year int) (string, error) {
+	if tx.Dialect().Postgres() {
+		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock($1, $2)", projectCodeLockKey, year); err != nil {
+			return "", fmt.Errorf("store: project code lock %d: %w", year, err)
+		}
+	}
 	prefix := fmt.Sprintf("DA-%d-", year)
 	rows, err := tx.query(ctx, "SELECT code FROM project WHERE code LIKE $1", prefix+"%")
 	if err != nil {
