@@ -129,7 +129,7 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 	}
 	proj := bulkTable{name: "project", cols: []string{"id", "code", "title", "year", "level", "scheme_id", "content_area", "implementing_org", "commune_id",
 		"state", "registered_on", "decided_on", "decision_no", "accepted_on", "settled_on", "reject_reason", "demo", "version", "created_at", "updated_at",
-		"appraised_on", "closed_on", "starts_on", "ends_on", "is_group", "expected_jobs", "priority_points"}}
+		"appraised_on", "closed_on", "starts_on", "ends_on", "is_group", "expected_jobs", "priority_points", "search_key"}}
 	cost := bulkTable{name: "project_cost_line", cols: []string{"project_id", "item", "item_key", "quantity", "unit_cost", "amount"}}
 	fund := bulkTable{name: "project_funding", cols: []string{"project_id", "source", "planned", "approved", "advanced", "settled"}}
 	ben := bulkTable{name: "project_beneficiary", cols: []string{"project_id", "establishment_id"}}
@@ -142,7 +142,8 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 		}
 		proj.rows = append(proj.rows, []any{p.ID, p.Code, vi.NFC(p.Title), int64(p.Year), p.Level, scheme, p.ContentArea, p.ImplementingOrg, p.CommuneID,
 			p.State, date(p.RegisteredOn), date(p.DecidedOn), p.DecisionNo, date(p.AcceptedOn), date(p.SettledOn), p.RejectReason, p.Demo,
-			int64(1), now, now, date(p.AppraisedOn), date(p.ClosedOn), date(p.StartsOn), date(p.EndsOn), p.Group, int64(p.ExpectedJobs), int64(p.PriorityPoints)})
+			int64(1), now, now, date(p.AppraisedOn), date(p.ClosedOn), date(p.StartsOn), date(p.EndsOn), p.Group, int64(p.ExpectedJobs), int64(p.PriorityPoints),
+			vi.SearchKey(p.Title)})
 		for _, c := range p.CostLines {
 			item := vi.NFC(c.Item)
 			cost.rows = append(cost.rows, []any{p.ID, item, vi.SearchKey(item), c.Quantity, c.UnitCost, c.Amount})

@@ -47,11 +47,11 @@ func (tx *Tx) CreateProjectBy(ctx context.Context, p kc.Project, createdBy int64
 	}
 	id, err := tx.insert(ctx, `INSERT INTO project (code, title, year, level, scheme_id, content_area, implementing_org, commune_id, state,
 		registered_on, decided_on, decision_no, accepted_on, settled_on, reject_reason, demo, version, created_at, updated_at,
-		appraised_on, closed_on, starts_on, ends_on, is_group, expected_jobs, priority_points, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25)`,
+		appraised_on, closed_on, starts_on, ends_on, is_group, expected_jobs, priority_points, created_by, search_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)`,
 		p.Code, p.Title, p.Year, p.Level, scheme, p.ContentArea, p.ImplementingOrg, p.CommuneID, p.State,
 		p.RegisteredOn, p.DecidedOn, p.DecisionNo, p.AcceptedOn, p.SettledOn, p.RejectReason, p.Demo, tx.now,
-		p.AppraisedOn, p.ClosedOn, p.StartsOn, p.EndsOn, p.Group, p.ExpectedJobs, p.PriorityPoints, nullInt64(createdBy))
+		p.AppraisedOn, p.ClosedOn, p.StartsOn, p.EndsOn, p.Group, p.ExpectedJobs, p.PriorityPoints, nullInt64(createdBy), vi.SearchKey(p.Title))
 	if err != nil {
 		return p, fmt.Errorf("store: create project %s: %w", p.Code, err)
 	}

@@ -87,8 +87,8 @@ func (tx *Tx) projectWhere(ctx context.Context, f ProjectListFilter) ([]string, 
 }
 
 // ListProjects returns one page of the projects f selects, newest plan
-// year first then by code, and how many match in all. A title search
-// folds titles in Go (the project table has no folded title column).
+// year first then by code, and how many match in all. The query is
+// matched against the folded title (search_key) and the code.
 func (s *Store) ListProjects(ctx context.Context, f ProjectListFilter) ([]ProjectListRow, int, error) {
 	var out []ProjectListRow
 	total := 0
@@ -107,38 +107,12 @@ func (s *Store) ListProjects(ctx context.Context, f ProjectListFilter) ([]Projec
 		}
 		const order = " ORDER BY p.year DESC, p.code DESC, p.id DESC"
 		if key := vi.SearchKey(f.Query); key != "" {
-			rows, err := tx.query(ctx, "SELECT p.id, p.code, p.title FROM project p"+cond+order, args...)
-			if err != nil {
-				return fmt.Errorf("store: search projects: %w", err)
-			}
-			var ids []int64
-			for rows.Next() {
-				var id int64
-				var code, title string
-				if err := rows.Scan(&id, &code, &title); err != nil {
-					rows.Close()
-					return err
-				}
-				if strings.Contains(vi.SearchKey(title), key) || strings.Contains(vi.SearchKey(code), key) {
-					ids = append(ids, id)
-				}
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return err
-			}
-			total = len(ids)
-			lo := min(max(f.Offset, 0), len(ids))
-			limit := f.Limit
-			if limit <= 0 {
-				limit = 50
-			}
-			ids = ids[lo:min(lo+limit, len(ids))]
-			if len(ids) == 0 {
-				return nil
-			}
-			out, err = tx.projectRows(ctx, " WHERE p.id IN "+intList(ids)+order)
-			return err
+			// The folded title, or the code without its hyphens
+			// ("da20260001"), contains the folded query.
+			args = append(args, "%"+key+"%")
+			n := len(args)
+			where = append(where, fmt.Sprintf("(p.search_key LIKE $%d OR lower(replace(p.code, '-', '')) LIKE $%d)", n, n))
+			cond = " WHERE " + strings.Join(where, " AND ")
 		}
 		n, err := tx.count(ctx, "SELECT COUNT(*) FROM project p"+cond, args...)
 		if err != nil {

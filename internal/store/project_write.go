@@ -63,10 +63,11 @@ func (tx *Tx) UpdateProjectDraft(ctx context.Context, p kc.Project, version int)
 		scheme = p.SchemeID
 	}
 	res, err := tx.exec(ctx, `UPDATE project SET title = $1, year = $2, level = $3, scheme_id = $4, content_area = $5, implementing_org = $6,
-		commune_id = $7, starts_on = $8, ends_on = $9, is_group = $10, expected_jobs = $11, version = version + 1, updated_at = $12
+		commune_id = $7, starts_on = $8, ends_on = $9, is_group = $10, expected_jobs = $11, version = version + 1, updated_at = $12,
+		search_key = $15
 		WHERE id = $13 AND version = $14`,
 		vi.NFC(p.Title), p.Year, p.Level, scheme, p.ContentArea, vi.NFC(p.ImplementingOrg), p.CommuneID, p.StartsOn, p.EndsOn, p.Group, p.ExpectedJobs,
-		tx.now, p.ID, version)
+		tx.now, p.ID, version, vi.SearchKey(p.Title))
 	if err != nil {
 		return 0, fmt.Errorf("store: update project %d: %w", p.ID, err)
 	}

@@ -9,6 +9,9 @@ ALTER TABLE project ADD COLUMN closed_on DATE;
 ALTER TABLE project ADD COLUMN is_group BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE project ADD COLUMN expected_jobs INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE project ADD COLUMN priority_points INTEGER NOT NULL DEFAULT 0;
+-- search_key is the folded title (vi.SearchKey) the project list
+-- searches, written with the title in the same statement.
+ALTER TABLE project ADD COLUMN search_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE project ADD COLUMN created_by BIGINT REFERENCES app_user (id);
 
 -- item_key is the folded cost item (vi.SearchKey), compared across
@@ -65,6 +68,7 @@ DROP TABLE project_report;
 DROP INDEX project_cost_line_item;
 ALTER TABLE project_cost_line DROP COLUMN item_key;
 ALTER TABLE project DROP COLUMN created_by;
+ALTER TABLE project DROP COLUMN search_key;
 ALTER TABLE project DROP COLUMN priority_points;
 ALTER TABLE project DROP COLUMN expected_jobs;
 ALTER TABLE project DROP COLUMN is_group;
