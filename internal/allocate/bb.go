@@ -760,6 +760,12 @@ func (b *mip) process(nd *node, open *nodeHeap) *node {
 				strongN++
 				f := s.x[c]
 				if !saved {
+					// A fresh factorisation first when the children
+					// would reach the refactorisation limit: each of
+					// them restarts from the saved one.
+					if s.pivots+strongIter >= refactorEvery {
+						s.refactor()
+					}
 					s.save(state)
 					saved = true
 				}

@@ -113,16 +113,26 @@ func (b *mip) coverCuts() (rows [][]entry, ub []float64) {
 
 // addCuts runs rounds of cover cuts at the root while a round lowers the
 // bound by half a point or more, and returns the last LP status.
+//
+// The cuts of the search proper (not of the core heuristic's restricted
+// problems) number at most one per cutsPerCols LP columns: on a small
+// plan (100 proposals, about 20 rows) more rows cost more in every
+// simplex iteration of the search than they save in nodes, while a large
+// plan stops well below the limit.
 func (b *mip) addCuts(st lpStatus) lpStatus {
 	s := b.s
 	b.cutSeen = map[uint64]bool{}
 	prev := b.maxBound()
+	m0 := s.m
 	for round := 0; round < 20 && st == lpOptimal; round++ {
 		if b.bestVal >= 0 && b.floorBound(prev) <= b.bestVal {
 			break
 		}
 		rows, ub := b.coverCuts()
 		if len(rows) == 0 || s.m+len(rows) > 4*len(b.md.rows)+200 {
+			break
+		}
+		if !b.sub && s.m-m0+len(rows) > s.n/cutsPerCols {
 			break
 		}
 		lb := make([]float64, len(rows))
@@ -146,3 +156,7 @@ func (b *mip) addCuts(st lpStatus) lpStatus {
 	}
 	return st
 }
+
+// cutsPerCols is the number of LP columns per cut allowed at the root of
+// the search.
+const cutsPerCols = 10

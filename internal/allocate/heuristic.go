@@ -243,6 +243,42 @@ func (b *mip) swapSearch() {
 		}
 		return true
 	}
+	// lowers reports whether removing i brings every row of over to its
+	// maximum or below.
+	lowers := func(i int, over []int) bool {
+		for _, r := range over {
+			ok := false
+			for _, rr := range md.colRows[i] {
+				if rr.r == r {
+					ok = p.u[r]-rr.c <= b.hi[r]
+					break
+				}
+			}
+			if !ok {
+				return false
+			}
+		}
+		return true
+	}
+	// limits lists in over the rows of xs above their maximum and
+	// reports whether one of them is below its minimum. Removing one more
+	// proposal k can only lower the usage: it cannot help a row under its
+	// minimum, and it helps every row of over only when lowers(k, over).
+	var over []int
+	limits := func(xs ...int) bool {
+		over = over[:0]
+		under := false
+		for _, x := range xs {
+			for _, rr := range md.colRows[x] {
+				if u := p.u[rr.r]; u < b.lo[rr.r] {
+					under = true
+				} else if u > b.hi[rr.r] {
+					over = append(over, rr.r)
+				}
+			}
+		}
+		return under
+	}
 	for round := 0; round < 10; round++ {
 		improved := false
 		var in, out []int
@@ -275,8 +311,12 @@ func (b *mip) swapSearch() {
 					break moves
 				}
 				// Two out: i and k.
+				under := limits(i, j)
 				for _, k := range in2 {
-					if k == i || md.value[i]+md.value[k] >= md.value[j] {
+					if under {
+						break
+					}
+					if k == i || md.value[i]+md.value[k] >= md.value[j] || !lowers(k, over) {
 						continue
 					}
 					p.remove(k)
@@ -294,8 +334,12 @@ func (b *mip) swapSearch() {
 					continue
 				}
 				p.add(k)
+				under := limits(j, k)
 				for _, i := range in {
-					if md.value[i] >= md.value[j]+md.value[k] {
+					if under {
+						break
+					}
+					if md.value[i] >= md.value[j]+md.value[k] || !lowers(i, over) {
 						continue
 					}
 					p.remove(i)

@@ -308,8 +308,11 @@ func (s *lp) computeDuals() {
 			continue
 		}
 		dj := s.cost[j]
-		for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
-			dj -= s.pi[s.colRow[t]] * s.colVal[t]
+		rows := s.colRow[s.colStart[j]:s.colStart[j+1]]
+		vals := s.colVal[s.colStart[j]:s.colStart[j+1]]
+		vals = vals[:len(rows)]
+		for t, i := range rows {
+			dj -= s.pi[i] * vals[t]
 		}
 		s.d[j] = dj
 	}
@@ -355,8 +358,11 @@ func (s *lp) computePrimal() {
 			continue
 		}
 		xj := s.x[j]
-		for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
-			v[s.colRow[t]] += s.colVal[t] * xj
+		rows := s.colRow[s.colStart[j]:s.colStart[j+1]]
+		vals := s.colVal[s.colStart[j]:s.colStart[j+1]]
+		vals = vals[:len(rows)]
+		for t, i := range rows {
+			v[i] += vals[t] * xj
 		}
 	}
 	for i := 0; i < m; i++ {
@@ -396,10 +402,14 @@ func (s *lp) objective() float64 {
 // recomputed reduced costs of the structurals when non-nil.
 func (s *lp) lagrangian(dj []float64) float64 {
 	total := 0.0
+	pi := s.pi
 	for j := 0; j < s.n; j++ {
 		d := s.cost[j]
-		for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
-			d -= s.pi[s.colRow[t]] * s.colVal[t]
+		rows := s.colRow[s.colStart[j]:s.colStart[j+1]]
+		vals := s.colVal[s.colStart[j]:s.colStart[j+1]]
+		vals = vals[:len(rows)]
+		for t, i := range rows {
+			d -= pi[i] * vals[t]
 		}
 		if dj != nil {
 			dj[j] = d
@@ -459,7 +469,10 @@ func (s *lp) solve(cutoff float64, maxIter int) (lpStatus, int) {
 }
 
 // pivotRow computes alpha_j = ρ_r M_j for every nonbasic variable, with ρ_r
-// the row r of B⁻¹, and lists the variables touched.
+// the row r of B⁻¹, and lists the variables touched. A small LP (at most
+// densePivot variables, as in every branch-and-bound search here) is
+// done densely: clearing and scanning all variables costs less than
+// keeping the list of the touched ones.
 func (s *lp) pivotRow(r int) {
 	m := s.m
 	for _, j := range s.touched {
@@ -468,6 +481,25 @@ func (s *lp) pivotRow(r int) {
 	}
 	s.touched = s.touched[:0]
 	rho := s.binv[r*m : (r+1)*m]
+	if N := s.n + m; N <= densePivot {
+		alpha := s.alpha[:N]
+		for i, ri := range rho {
+			if ri == 0 {
+				continue
+			}
+			cols := s.rowCol[s.rowStart[i]:s.rowStart[i+1]]
+			vals := s.rowVal[s.rowStart[i]:s.rowStart[i+1]]
+			vals = vals[:len(cols)]
+			for t, j := range cols {
+				alpha[j] += ri * vals[t]
+			}
+			alpha[s.n+i] -= ri
+		}
+		for j := range N {
+			s.touched = append(s.touched, j)
+		}
+		return
+	}
 	for i, ri := range rho {
 		if ri == 0 {
 			continue
@@ -488,6 +520,10 @@ func (s *lp) pivotRow(r int) {
 		s.alpha[j] -= ri
 	}
 }
+
+// densePivot is the number of variables up to which pivotRow works
+// densely.
+const densePivot = 512
 
 // iterate performs one dual simplex iteration on basis position r.
 func (s *lp) iterate(r int) lpStatus {
@@ -595,8 +631,11 @@ func (s *lp) iterate(r int) lpStatus {
 				s.x[j] = s.ub[j]
 			}
 			if j < s.n {
-				for t := s.colStart[j]; t < s.colStart[j+1]; t++ {
-					v[s.colRow[t]] += s.colVal[t] * dz
+				rows := s.colRow[s.colStart[j]:s.colStart[j+1]]
+				vals := s.colVal[s.colStart[j]:s.colStart[j+1]]
+				vals = vals[:len(rows)]
+				for t, i := range rows {
+					v[i] += vals[t] * dz
 				}
 			} else {
 				v[j-s.n] -= dz
@@ -620,16 +659,21 @@ func (s *lp) iterate(r int) lpStatus {
 	}
 	// Entering column α_q = B⁻¹ M_q.
 	col := s.col
-	for pp := 0; pp < m; pp++ {
-		row := s.binv[pp*m : (pp+1)*m]
-		if enter < s.n {
+	if enter < s.n {
+		ci := s.colRow[s.colStart[enter]:s.colStart[enter+1]]
+		cv := s.colVal[s.colStart[enter]:s.colStart[enter+1]]
+		cv = cv[:len(ci)]
+		for pp := 0; pp < m; pp++ {
+			row := s.binv[pp*m : (pp+1)*m]
 			sum := 0.0
-			for t := s.colStart[enter]; t < s.colStart[enter+1]; t++ {
-				sum += row[s.colRow[t]] * s.colVal[t]
+			for t, i := range ci {
+				sum += row[i] * cv[t]
 			}
 			col[pp] = sum
-		} else {
-			col[pp] = -row[enter-s.n]
+		}
+	} else {
+		for pp := 0; pp < m; pp++ {
+			col[pp] = -s.binv[pp*m+enter-s.n]
 		}
 	}
 	arq := col[r]
