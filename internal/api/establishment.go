@@ -160,8 +160,12 @@ func (x *API) listEstablishments(w http.ResponseWriter, r *http.Request) {
 }
 
 // establishmentID parses the {id} wildcard; a malformed id is not found.
-func establishmentID(r *http.Request) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+func establishmentID(r *http.Request) (int64, error) { return wildcardInt(r, "id") }
+
+// wildcardInt parses the path wildcard name as a positive id; anything
+// else is not found, as an unknown id is.
+func wildcardInt(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
 		return 0, kc.Errorf(kc.ENotFound, "error.not_found")
 	}

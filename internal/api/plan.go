@@ -364,18 +364,28 @@ func (x *API) putPin(w http.ResponseWriter, r *http.Request) {
 	x.fail(w, r, err)
 }
 
+// optimizeRequest reads an optimiser request and its input; on failure it
+// has answered.
+func (x *API) optimizeRequest(w http.ResponseWriter, r *http.Request) (OptimizeRequest, app.OptimizeInput, bool) {
+	var in OptimizeRequest
+	if !x.decode(w, r, &in) {
+		return in, app.OptimizeInput{}, false
+	}
+	opt, err := in.input()
+	if err != nil {
+		x.fail(w, r, err)
+		return in, opt, false
+	}
+	return in, opt, true
+}
+
 func (x *API) optimizePlan(w http.ResponseWriter, r *http.Request) {
 	id, ok := x.wildcardID(w, r, "id")
 	if !ok {
 		return
 	}
-	var in OptimizeRequest
-	if !x.decode(w, r, &in) {
-		return
-	}
-	opt, err := in.input()
-	if err != nil {
-		x.fail(w, r, err)
+	_, opt, ok := x.optimizeRequest(w, r)
+	if !ok {
 		return
 	}
 	res, err := x.app.Optimize(r.Context(), id, opt)
@@ -396,13 +406,8 @@ func (x *API) saveScenario(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var in OptimizeRequest
-	if !x.decode(w, r, &in) {
-		return
-	}
-	opt, err := in.input()
-	if err != nil {
-		x.fail(w, r, err)
+	in, opt, ok := x.optimizeRequest(w, r)
+	if !ok {
 		return
 	}
 	s, err := x.app.SaveScenario(r.Context(), id, in.Name, opt)
@@ -469,9 +474,9 @@ func (x *API) compareScenarios(w http.ResponseWriter, r *http.Request) {
 // wildcardID parses the path wildcard name as a positive id; a malformed
 // id answers 404, as an unknown one does.
 func (x *API) wildcardID(w http.ResponseWriter, r *http.Request, name string) (int64, bool) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		x.fail(w, r, kc.Errorf(kc.ENotFound, "error.not_found"))
+	id, err := wildcardInt(r, name)
+	if err != nil {
+		x.fail(w, r, err)
 		return 0, false
 	}
 	return id, true

@@ -489,6 +489,21 @@ func toProject(v app.ProjectView) Project {
 // not found.
 func projectPathID(r *http.Request) (int64, error) { return establishmentID(r) }
 
+// projectInScope parses the {id} wildcard and checks the project is in the
+// caller's scope before a body is read, so a request out of scope is 404
+// whatever its body; on failure it has answered.
+func (x *API) projectInScope(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := projectPathID(r)
+	if err == nil {
+		_, err = x.app.Project(r.Context(), id)
+	}
+	if err != nil {
+		x.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 // projectFilter reads the list filter from the query string: q, state,
 // year, unit (a unit code, old or current), content_area, page and
 // per_page (1…app.ProjectPageSizeMax).
@@ -673,13 +688,8 @@ func (x *API) deleteProject(w http.ResponseWriter, r *http.Request) {
 // take is 403, one the state does not allow 409, missing or invalid
 // values 422, each with the reason; nothing changes on failure.
 func (x *API) transitionProject(w http.ResponseWriter, r *http.Request) {
-	id, err := projectPathID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if _, err := x.app.Project(r.Context(), id); err != nil {
-		x.fail(w, r, err)
+	id, ok := x.projectInScope(w, r)
+	if !ok {
 		return
 	}
 	var in TransitionInput
@@ -710,13 +720,8 @@ func (x *API) getScores(w http.ResponseWriter, r *http.Request) {
 // submitScores records the calling council member's scores of a
 // registered project and returns the appraisal as they may now see it.
 func (x *API) submitScores(w http.ResponseWriter, r *http.Request) {
-	id, err := projectPathID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if _, err := x.app.Project(r.Context(), id); err != nil {
-		x.fail(w, r, err)
+	id, ok := x.projectInScope(w, r)
+	if !ok {
 		return
 	}
 	var in ScoresInput
@@ -729,13 +734,8 @@ func (x *API) submitScores(w http.ResponseWriter, r *http.Request) {
 
 // addReport records a monthly progress report: 201 with the project.
 func (x *API) addReport(w http.ResponseWriter, r *http.Request) {
-	id, err := projectPathID(r)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	if _, err := x.app.Project(r.Context(), id); err != nil {
-		x.fail(w, r, err)
+	id, ok := x.projectInScope(w, r)
+	if !ok {
 		return
 	}
 	var in ProgressReportInput

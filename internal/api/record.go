@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"khuyencong/internal/kc"
@@ -202,9 +201,9 @@ func (x *API) deleteRecordChild(wildcard string, del func(ctx context.Context, e
 			x.fail(w, r, err)
 			return
 		}
-		child, err := strconv.ParseInt(r.PathValue(wildcard), 10, 64)
-		if err != nil || child <= 0 {
-			x.fail(w, r, kc.Errorf(kc.ENotFound, "error.not_found"))
+		child, err := wildcardInt(r, wildcard)
+		if err != nil {
+			x.fail(w, r, err)
 			return
 		}
 		if err := del(r.Context(), id, child); err != nil {

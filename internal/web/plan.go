@@ -97,15 +97,6 @@ func (s *Server) createPlan(w http.ResponseWriter, r *http.Request) {
 // planURL is the address of plan id with a suffix.
 func planURL(id int64, suffix string) string { return "/plans/" + strconv.FormatInt(id, 10) + suffix }
 
-// parseFormLimited parses a form body of at most limit bytes.
-func parseFormLimited(w http.ResponseWriter, r *http.Request, limit int64) error {
-	r.Body = http.MaxBytesReader(w, r.Body, limit)
-	if err := r.ParseForm(); err != nil {
-		return kc.Errorf(kc.EInvalid, "error.bad_request")
-	}
-	return nil
-}
-
 // optimizeForm holds the optimiser's inputs as typed.
 type optimizeForm struct {
 	Appraisal, Jobs, Priority, Share string

@@ -259,6 +259,24 @@ func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 // projectID parses the {id} wildcard; a malformed id is "not found".
 func projectID(r *http.Request) (int64, error) { return pathID(r) }
 
+// projectFormBytes bounds the body of the project forms (a long cost
+// estimate fits in far less).
+const projectFormBytes = 1 << 20
+
+// projectPost reads the project id of a POST and parses its form; on
+// failure it has answered.
+func (s *Server) projectPost(w http.ResponseWriter, r *http.Request) (int64, bool) {
+	id, err := projectID(r)
+	if err == nil {
+		err = parseFormLimited(w, r, projectFormBytes)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 // projectURL is the address of project id's page with an anchor.
 func projectURL(id int64, anchor string) string {
 	u := "/projects/" + strconv.FormatInt(id, 10)
@@ -868,13 +886,8 @@ func transitionField(field string) string {
 // to the action when it is about the step as a whole (409 for a wrong
 // state or a stale version, 403 for a role that may not).
 func (s *Server) transitionProject(w http.ResponseWriter, r *http.Request) {
-	id, err := projectID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+	id, ok := s.projectPost(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -933,13 +946,8 @@ func (s *Server) actionError(lang string, err error, prefix, action string, errs
 // scoreProject records the signed-in council member's scores of a
 // registered project: each item 0..max and a comment.
 func (s *Server) scoreProject(w http.ResponseWriter, r *http.Request) {
-	id, err := projectID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+	id, ok := s.projectPost(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -1001,13 +1009,8 @@ func (s *Server) scoreProject(w http.ResponseWriter, r *http.Request) {
 // reportProject records a monthly progress report of a project in
 // progress.
 func (s *Server) reportProject(w http.ResponseWriter, r *http.Request) {
-	id, err := projectID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+	id, ok := s.projectPost(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -1034,6 +1037,7 @@ func (s *Server) reportProject(w http.ResponseWriter, r *http.Request) {
 		errs["report.spent"] = locale.T(lang, "record.error.number")
 	}
 	forms := projectForms{Report: &f, Errors: errs}
+	var err error
 	if len(errs) == 0 {
 		_, err = s.app.AddProgressReport(r.Context(), id, rep)
 	}
@@ -1056,13 +1060,8 @@ func (s *Server) reportProject(w http.ResponseWriter, r *http.Request) {
 // followUpProject records the 12- or 24-month follow-up of an accepted
 // project: the beneficiaries' workers and revenue.
 func (s *Server) followUpProject(w http.ResponseWriter, r *http.Request) {
-	id, err := projectID(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+	id, ok := s.projectPost(w, r)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -1078,7 +1077,7 @@ func (s *Server) followUpProject(w http.ResponseWriter, r *http.Request) {
 		f.RevError = locale.T(lang, "record.error.number")
 	}
 	if okW && okR {
-		err = s.app.RecordFollowUp(r.Context(), id, months, int(workers), revenue)
+		err := s.app.RecordFollowUp(r.Context(), id, months, int(workers), revenue)
 		if err == nil {
 			s.sessions.Put(r.Context(), flashKey, locale.T(lang, "webprojects.done.followup"))
 			http.Redirect(w, r, projectURL(id, "deadlines"), http.StatusSeeOther)

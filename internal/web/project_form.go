@@ -426,8 +426,8 @@ func (s *Server) saveProject(w http.ResponseWriter, r *http.Request, id int64) {
 		s.fail(w, r, kc.Errorf(kc.EForbidden, "error.forbidden"))
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+	if err := parseFormLimited(w, r, projectFormBytes); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	lang := s.lang(r)
@@ -538,8 +538,8 @@ func sortedKeys(m map[string]string) []string {
 // panel (always 200, so htmx swaps it, with any input error inside); a
 // plain post (the form's "check" button without JavaScript) the whole form.
 func (s *Server) checkProject(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request").Wrap(err))
+	if err := parseFormLimited(w, r, projectFormBytes); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	lang := s.lang(r)

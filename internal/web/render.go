@@ -153,6 +153,16 @@ func toInt64(n any) int64 {
 	panic(fmt.Sprintf("web: num of %T", n))
 }
 
+// parseFormLimited parses a form body of at most limit bytes; a body
+// that is larger or malformed is a bad request.
+func parseFormLimited(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		return kc.Errorf(kc.EInvalid, "error.bad_request")
+	}
+	return nil
+}
+
 // fail renders an error page for err with the status its code maps to.
 // Internal errors are logged once here, with the request id.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {

@@ -371,11 +371,7 @@ func (s *Server) renderScheme(w http.ResponseWriter, r *http.Request, id int64, 
 
 // parseSchemeForm reads the body of a scheme form, bounded.
 func parseSchemeForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, schemeFormBytes)
-	if err := r.ParseForm(); err != nil {
-		return kc.Errorf(kc.EInvalid, "error.bad_request")
-	}
-	return nil
+	return parseFormLimited(w, r, schemeFormBytes)
 }
 
 // ruleFields renames the app's rule fields to the form's inputs.
