@@ -59,7 +59,7 @@ var transitions = map[string]transitionRule{
 }
 
 // OutputKinds are the results an acceptance records (TT 36 Art. 14).
-var OutputKinds = []string{"trainees", "trainees_employed", "machines", "lines", "models", "products", "brands", "jobs"}
+var OutputKinds = []string{"trainees", "trainees_employed", "machines", "lines", "models", "products", "brands", "fairs", "jobs"}
 
 // errRole is the refusal of an action to a role.
 func errRole(role kc.Role, action string) *kc.Error {

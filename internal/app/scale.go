@@ -70,6 +70,9 @@ func (a *App) GenerateScale(ctx context.Context, scale string, seed int64, progr
 		if err := a.loadBatches(ctx, conv, &st, len(b.Establishments), progress, func(fn func(*demo.Batch) error) error { return fn(b) }); err != nil {
 			return st, err
 		}
+		if err := a.loadCertificates(ctx, conv, b); err != nil {
+			return st, err
+		}
 	case demo.ScaleProvince, demo.ScaleNational:
 		opts = demo.ScaleOptions{Seed: seed, Today: today, Establishments: demo.NationalEstablishments, BatchSize: nationalBatch, CodePrefix: "QG"}
 		var provinceID int64
@@ -116,6 +119,23 @@ func (a *App) GenerateScale(ctx context.Context, scale string, seed int64, progr
 		return a.audit(ctx, tx, kc.ActionImport, "demo", 0, nil, st)
 	})
 	return st, err
+}
+
+// loadCertificates writes the certificates of the generated
+// establishments (the district demo's typical-product and OCOP ones) in
+// one transaction.
+func (a *App) loadCertificates(ctx context.Context, conv *converter, b *demo.Batch) error {
+	return a.Store.InTx(ctx, func(tx *store.Tx) error {
+		for _, e := range b.Establishments {
+			for _, c := range e.Certificates {
+				c.EstablishmentID += conv.estBase
+				if _, err := tx.CreateCertificate(ctx, c); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // loadBatches runs the generator gen on one goroutine, converting and

@@ -25,9 +25,9 @@ func (m *Main) demoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Nạp dữ liệu mẫu (hư cấu) vào cơ sở dữ liệu trống",
-		Long: "Nạp dữ liệu mẫu hư cấu, sinh tất định từ --seed: district (huyện Đakrông cũ, vài trăm cơ sở), " +
-			"province (khoảng 20.000 cơ sở trong tỉnh Quảng Trị mới) hoặc national (khoảng 1.000.000 cơ sở trên 3.321 xã, phường). " +
-			"In số bản ghi, thời gian và bộ nhớ tối đa.",
+		Long: "Nạp dữ liệu mẫu hư cấu, sinh tất định từ --seed: district (huyện Đakrông cũ, vài trăm cơ sở, đề án từ 2015), " +
+			"province (khoảng 20.000 cơ sở trong tỉnh Quảng Trị mới, khoảng 4.000 đề án) hoặc national (khoảng 1.000.000 cơ sở trên 3.321 xã, phường, " +
+			"khoảng 200.000 đề án từ 2017 đến nay). In số bản ghi, thời gian và bộ nhớ tối đa.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return m.demo(cmd.Context(), scale, seed) },
 	}

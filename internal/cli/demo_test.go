@@ -1,13 +1,18 @@
 package cli
 
 import (
+	"database/sql"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"khuyencong/internal/app"
 )
 
 func TestDemoCommand(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	path := filepath.Join(t.TempDir(), "demo.db")
+	db := "sqlite:" + path
 	cases := []struct {
 		name     string
 		args     []string
@@ -45,4 +50,29 @@ func TestDemoCommand(t *testing.T) {
 			}
 		})
 	}
+	t.Run("the loaded district holds every output kind acceptance records", func(t *testing.T) {
+		conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		rows, err := conn.QueryContext(t.Context(), `SELECT DISTINCT o.kind FROM project_output o JOIN project p ON p.id = o.project_id
+			WHERE p.year BETWEEN 2015 AND 2020 AND p.demo ORDER BY o.kind`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var kinds []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				t.Fatal(err)
+			}
+			kinds = append(kinds, k)
+		}
+		want := slices.Sorted(slices.Values(app.OutputKinds))
+		if rows.Err() != nil || !slices.Equal(kinds, want) {
+			t.Errorf("output kinds of 2015–2020 %v, want %v (%v)", kinds, want, rows.Err())
+		}
+	})
 }

@@ -1,11 +1,3 @@
-// Package demo generates the fictional demo datasets deterministically
-// from a seed: the Đakrông district story of DESIGN §6 and the larger
-// province and national datasets used for benchmarks.
-//
-// demo is pure: it imports only kc and vi, never the store. Unit ids come
-// in as input (the application looks them up), and rows go out with
-// sequence numbers that the loader turns into database ids. Every
-// establishment, project and session is marked Demo; names are invented.
 package demo
 
 import (
@@ -45,12 +37,16 @@ const (
 )
 
 // Establishment is a generated establishment. ID is its sequence number in
-// the dataset (from 1); the facts' EstablishmentID carries the same number.
-// TradeCodes name trades of the catalogue, the primary first.
+// the dataset (from 1); the EstablishmentID of its facts and certificates
+// carries the same number. TradeCodes name trades of the catalogue, the
+// primary first.
 type Establishment struct {
 	kc.Establishment
 	TradeCodes []string
 	Facts      []kc.EstablishmentFact
+	// Certificates are the product recognitions it holds (typical rural
+	// industrial product at some level, OCOP stars).
+	Certificates []kc.Certificate
 }
 
 // Project is a generated project. ID is its sequence number, Beneficiaries
@@ -127,6 +123,7 @@ func dayIn(r *rand.Rand, y, lo, hi int, today kc.Date) kc.Date {
 type Stats struct {
 	Establishments int
 	Facts          int
+	Certificates   int
 	Projects       int
 	Sessions       int
 }
@@ -138,10 +135,11 @@ func (s *Stats) Add(b *Batch) {
 	s.Sessions += len(b.Sessions)
 	for _, e := range b.Establishments {
 		s.Facts += len(e.Facts)
+		s.Certificates += len(e.Certificates)
 	}
 }
 
 // String formats the counts for logs.
 func (s Stats) String() string {
-	return fmt.Sprintf("%d establishments, %d yearly facts, %d projects, %d outreach sessions", s.Establishments, s.Facts, s.Projects, s.Sessions)
+	return fmt.Sprintf("%d establishments, %d yearly facts, %d certificates, %d projects, %d outreach sessions", s.Establishments, s.Facts, s.Certificates, s.Projects, s.Sessions)
 }

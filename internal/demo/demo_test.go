@@ -3,6 +3,7 @@ package demo
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -255,7 +256,7 @@ func TestStream(t *testing.T) {
 		{"deterministic", reflect.DeepEqual(a, b)},
 		{"seed matters", !reflect.DeepEqual(a[0].Establishments, c[0].Establishments)},
 		{"facts every year from 2015 or founding", st.Facts > 2500*5},
-		{"some projects and sessions", st.Projects > 30 && st.Sessions >= 125},
+		{"about a fifth of establishments get a project, and sessions", st.Projects*100 >= 2500*15 && st.Projects*100 <= 2500*25 && st.Sessions >= 125},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
@@ -458,5 +459,310 @@ func TestStreamProjectDetails(t *testing.T) {
 	})
 	if err != nil || n < 50 {
 		t.Fatalf("%d projects, %v", n, err)
+	}
+}
+
+// reportOutputKinds are the output kinds the reports count; the list
+// mirrors app.OutputKinds (demo may not import app; the cli test compares
+// the loaded demo with app.OutputKinds itself).
+var reportOutputKinds = []string{"trainees", "trainees_employed", "machines", "lines", "models", "products", "brands", "fairs", "jobs"}
+
+// TestDistrictReportStory checks that the district demo holds what the
+// 2015–2020 report of the former district and this year's reports must
+// find, for several seeds: projects of the period from district and
+// provincial budgets with one or two national ones, every output kind,
+// the revived trades, a content area never funded, outreach near the
+// centre and none in the unreached communes, typical-product
+// certificates, an overdue settlement in Xã Đakrông this year.
+func TestDistrictReportStory(t *testing.T) {
+	today := kc.MustDate("2026-11-26")
+	u := testUnits()
+	former := map[int64]string{}
+	for code, id := range u.Former {
+		former[id] = code
+	}
+	dakrong := u.Current["19564"]
+	for _, seed := range []int64{1, 2, 3} {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
+			d, err := District(seed, today, u)
+			if err != nil {
+				t.Fatal(err)
+			}
+			est := func(seq int64) Establishment { return d.Establishments[seq-1] }
+			var period []Project
+			for _, p := range d.Projects {
+				if p.Year >= 2015 && p.Year <= 2020 {
+					period = append(period, p)
+				}
+			}
+			t.Run("projects of 2015–2020 from every local budget, one or two national", func(t *testing.T) {
+				sources := map[string]int{}
+				areas := map[string]bool{}
+				for _, p := range period {
+					areas[p.ContentArea] = true
+					for _, f := range p.Funding {
+						if f.Approved > 0 {
+							sources[f.Source]++
+						}
+					}
+				}
+				local := sources[kc.SourceDistrict] + sources[kc.SourceProvincial]
+				if len(period) < 15 || sources[kc.SourceNational] < 1 || sources[kc.SourceNational] > 2 || local < 5*sources[kc.SourceNational] ||
+					sources[kc.SourceDistrict] <= sources[kc.SourceProvincial] || len(areas) < 5 {
+					t.Errorf("%d projects, funding lines by source %v, content areas %v", len(period), sources, areas)
+				}
+			})
+			t.Run("every output kind of the reports occurs", func(t *testing.T) {
+				seen := map[string]bool{}
+				for _, p := range period {
+					for _, o := range p.Outputs {
+						if o.Value <= 0 || !slices.Contains(reportOutputKinds, o.Kind) {
+							t.Errorf("%s: output %+v", p.Code, o)
+						}
+						seen[o.Kind] = true
+					}
+				}
+				for _, k := range reportOutputKinds {
+					if !seen[k] {
+						t.Errorf("no %s output in 2015–2020", k)
+					}
+				}
+				for _, p := range d.Projects {
+					for _, o := range p.Outputs {
+						if !slices.Contains(reportOutputKinds, o.Kind) {
+							t.Errorf("%s (%d): output kind %q the reports do not know", p.Code, p.Year, o.Kind)
+						}
+					}
+				}
+			})
+			t.Run("rice wine of Đá Bàn and brocade of A Bung revived with projects and outputs", func(t *testing.T) {
+				outputs := map[string]int{}
+				for _, p := range period {
+					for _, b := range p.Beneficiaries {
+						e := est(b)
+						key := ""
+						switch {
+						case e.TradeCodes[0] == TradeRiceWine && e.Village == "Bản Đá Bàn":
+							key = "wine"
+						case e.TradeCodes[0] == TradeBrocade && strings.Contains(e.Notes, "A Bung"):
+							key = "brocade"
+						}
+						if key != "" && p.State == kc.StateSettled {
+							outputs[key] += len(p.Outputs)
+							break
+						}
+					}
+				}
+				if outputs["wine"] < 3 || outputs["brocade"] < 3 {
+					t.Errorf("outputs of the revived trades: %v", outputs)
+				}
+			})
+			t.Run("a content area of NĐ 45 never funded in 2015–2020", func(t *testing.T) {
+				for _, p := range period {
+					if p.ContentArea == "CA8" || p.ContentArea == "CA7" {
+						t.Errorf("%s funds %s", p.Code, p.ContentArea)
+					}
+				}
+			})
+			t.Run("outreach near the centre, none in the unreached communes, everyone counted", func(t *testing.T) {
+				near := map[string]bool{"19555": true, "19558": true, "19561": true, "19567": true, "19570": true}
+				var all, centre int
+				for _, s := range d.Sessions {
+					if s.Attendees <= 0 {
+						t.Errorf("session on %s in %d without attendees", s.HeldOn, s.CommuneID)
+					}
+					if y := s.HeldOn.Year(); y < 2015 || y > 2020 {
+						continue
+					}
+					all++
+					code := former[s.CommuneID]
+					if near[code] {
+						centre++
+					}
+					if slices.Contains(Unreached, code) {
+						t.Errorf("session in unreached %s (%s) on %s", placeOf(code).name, code, s.HeldOn)
+					}
+				}
+				if all < 40 || centre*100 < all*60 {
+					t.Errorf("%d of %d sessions of 2015–2020 near the centre", centre, all)
+				}
+				if len(Unreached) < 3 {
+					t.Errorf("unreached %v", Unreached)
+				}
+			})
+			t.Run("typical-product certificates of 2016–2020 at district, provincial and regional level", func(t *testing.T) {
+				levels := map[string]int{}
+				holders := map[int64]bool{}
+				ocop := 0
+				for _, e := range d.Establishments {
+					for _, c := range e.Certificates {
+						if c.EstablishmentID != e.ID || c.Product == "" || c.Number == "" || c.Year > today.Year() {
+							t.Errorf("%s: %+v", e.Name, c)
+						}
+						switch c.Kind {
+						case kc.CertTypicalProduct:
+							if c.Stars != 0 || c.ValidUntil != kc.NewDate(c.Year+2, 12, 31) {
+								t.Errorf("%s: %+v", e.Name, c)
+							}
+							if c.Year >= 2016 && c.Year <= 2020 {
+								levels[c.Level]++
+								holders[e.ID] = true
+							}
+						case kc.CertOCOP:
+							if c.Stars < 3 || c.Stars > 5 {
+								t.Errorf("%s: %+v", e.Name, c)
+							}
+							ocop++
+						default:
+							t.Errorf("%s: kind %q", e.Name, c.Kind)
+						}
+					}
+				}
+				if levels["district"] < 2 || levels["province"] < 2 || levels["region"] != 1 || len(holders) < 3 || ocop < 1 {
+					t.Errorf("certificates by level %v, %d holders, %d OCOP", levels, len(holders), ocop)
+				}
+			})
+			t.Run("Xã Đakrông this year: projects, sessions and an overdue settlement", func(t *testing.T) {
+				var projects, sessions int
+				var overdue []string
+				for _, p := range d.Projects {
+					if p.Year != today.Year() || p.CommuneID != dakrong {
+						continue
+					}
+					projects++
+					// The settlement file is due 15 days after acceptance (TT 36 Art. 18).
+					if p.State == kc.StateAccepted && p.SettledOn.IsZero() && !p.AcceptedOn.IsZero() && p.AcceptedOn.AddDays(15).Before(today) &&
+						len(p.Outputs) > 0 && p.Events[len(p.Events)-1].To == kc.StateAccepted {
+						overdue = append(overdue, p.Code)
+					}
+				}
+				for _, s := range d.Sessions {
+					if s.HeldOn.Year() == today.Year() && s.CommuneID == dakrong {
+						sessions++
+					}
+				}
+				if projects < 3 || sessions < 3 || len(overdue) != 1 {
+					t.Errorf("%d projects, %d sessions, overdue settlements %v", projects, sessions, overdue)
+				}
+			})
+		})
+	}
+}
+
+// TestStreamProjects checks the projects of a scale dataset: about a fifth
+// of the establishments get one, spread over the years since
+// FirstProjectYear; unique codes; district money only before 1 July
+// 2025 and commune money only after; outputs that fit the content area,
+// every output kind of the reports; group projects of neighbours that
+// existed in the project's year; old projects settled or closed, this
+// year's in every state of the work.
+func TestStreamProjects(t *testing.T) {
+	communes := []Commune{{ID: 10, Code: "1", Name: "Xã Một", Former: []int64{100, 101}}, {ID: 11, Code: "2", Name: "Xã Hai", Former: []int64{102}}, {ID: 12, Code: "3", Name: "Phường Ba", Former: []int64{103}}}
+	const n = 20_000
+	founded := map[int64]int{}
+	var projects []Project
+	err := Stream(ScaleOptions{Seed: 5, Today: testToday, Communes: communes, Establishments: n, BatchSize: 4000, CodePrefix: "T"}, func(b *Batch) error {
+		for _, e := range b.Establishments {
+			founded[e.ID] = e.FoundedYear
+		}
+		for _, p := range b.Projects {
+			for _, seq := range p.Beneficiaries {
+				if _, ok := founded[seq]; !ok {
+					t.Errorf("%s names establishment %d of a later batch", p.Code, seq)
+				}
+			}
+		}
+		projects = append(projects, b.Projects...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(projects)*100 < n*17 || len(projects)*100 > n*23 {
+		t.Fatalf("%d projects for %d establishments", len(projects), n)
+	}
+	areaOf := map[string][]string{
+		"trainees": {kc.ContentTraining, kc.ContentCapacity}, "trainees_employed": {kc.ContentTraining},
+		"machines": {kc.ContentDemoTech}, "lines": {kc.ContentDemoTech}, "models": {kc.ContentDemoTech}, "jobs": {kc.ContentDemoTech},
+		"brands": {kc.ContentProducts}, "fairs": {kc.ContentProducts}, "products": {kc.ContentProducts, kc.ContentConsulting, "CA10"},
+	}
+	years := map[int]int{}
+	codes := map[string]bool{}
+	kinds := map[string]bool{}
+	states := map[int]map[string]int{}
+	groups := 0
+	for _, p := range projects {
+		years[p.Year]++
+		if codes[p.Code] || !strings.HasPrefix(p.Code, fmt.Sprintf("T-%d-", p.Year)) {
+			t.Errorf("code %s (%d)", p.Code, p.Year)
+		}
+		codes[p.Code] = true
+		if states[p.Year] == nil {
+			states[p.Year] = map[string]int{}
+		}
+		states[p.Year][p.State]++
+		reg := p.RegisteredOn
+		if reg.IsZero() {
+			reg = testToday
+		}
+		for _, f := range p.Funding {
+			if f.Source == kc.SourceDistrict && !reg.Before(kc.ReformDate) || f.Source == kc.SourceCommune && reg.Before(kc.ReformDate) {
+				t.Errorf("%s registered %s: %s money", p.Code, reg, f.Source)
+			}
+		}
+		for _, o := range p.Outputs {
+			kinds[o.Kind] = true
+			if !slices.Contains(areaOf[o.Kind], p.ContentArea) || o.Value <= 0 {
+				t.Errorf("%s (%s): output %+v", p.Code, p.ContentArea, o)
+			}
+		}
+		if p.State != kc.StateDraft && (len(p.Events) == 0 || p.Events[len(p.Events)-1].To != p.State) {
+			t.Errorf("%s is %s after events %+v", p.Code, p.State, p.Events)
+		}
+		if p.State == kc.StateClosed && (p.ClosedOn.IsZero() || p.SettledOn.IsZero() || p.ClosedOn.Before(p.SettledOn)) {
+			t.Errorf("%s closed on %s, settled on %s", p.Code, p.ClosedOn, p.SettledOn)
+		}
+		if p.Group != (len(p.Beneficiaries) > 1) {
+			t.Errorf("%s: group %v with %d beneficiaries", p.Code, p.Group, len(p.Beneficiaries))
+		}
+		if p.Group {
+			groups++
+		}
+		seen := map[int64]bool{}
+		for _, seq := range p.Beneficiaries {
+			if seen[seq] || founded[seq] > p.Year {
+				t.Errorf("%s (%d): beneficiary %d founded %d, listed twice %v", p.Code, p.Year, seq, founded[seq], seen[seq])
+			}
+			seen[seq] = true
+		}
+	}
+	for y := FirstProjectYear; y <= testToday.Year(); y++ {
+		if years[y]*100 < len(projects)*5 {
+			t.Errorf("%d: %d of %d projects", y, years[y], len(projects))
+		}
+	}
+	if years[FirstProjectYear-1] != 0 {
+		t.Errorf("projects before %d: %v", FirstProjectYear, years)
+	}
+	for _, k := range reportOutputKinds {
+		if !kinds[k] {
+			t.Errorf("no %s output", k)
+		}
+	}
+	if groups*100 < len(projects)*10 {
+		t.Errorf("%d group projects of %d", groups, len(projects))
+	}
+	for y := FirstProjectYear; y <= testToday.Year()-3; y++ {
+		st := states[y]
+		total := 0
+		for _, c := range st {
+			total += c
+		}
+		if (st[kc.StateSettled]+st[kc.StateClosed])*100 < total*85 || st[kc.StateClosed] == 0 {
+			t.Errorf("%d: %v", y, st)
+		}
+	}
+	if cur := states[testToday.Year()]; len(cur) < 8 || cur[kc.StateInProgress] == 0 || cur[kc.StateAccepted] == 0 {
+		t.Errorf("%d: %v", testToday.Year(), cur)
 	}
 }

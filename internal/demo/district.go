@@ -44,7 +44,7 @@ var places = []place{
 	{"19567", "19567", "Triệu Nguyên", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 10, false, 7},
 	{"19570", "19567", "Ba Lòng", []string{"Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4"}, 15, false, 7},
 	{"19576", "19564", "Ba Nang", []string{"Bản Đá Bàn", "Thôn 2", "Thôn 3"}, 95, true, 5},
-	{"19579", "19564", "Tà Long", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, false, 3},
+	{"19579", "19564", "Tà Long", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, false, 0},
 	{"19582", "19588", "Húc Nghì", []string{"Thôn 1", "Thôn 2"}, 95, true, 0},
 	{"19585", "19588", "A Vao", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, true, 0},
 	{"19588", "19588", "Tà Rụt", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, true, 0},
@@ -57,6 +57,11 @@ var currentNames = map[string]string{"19555": "Hướng Hiệp", "19564": "Đakr
 
 // remote are the former communes that outreach barely reaches.
 var remote = []string{"19582", "19585", "19588"}
+
+// Unreached are the former communes where no outreach session was held
+// in 2015–2020 (Tà Long, Húc Nghì, A Vao): the report of the former
+// district must name them.
+var Unreached = []string{"19579", "19582", "19585"}
 
 func placeOf(old string) place {
 	for _, p := range places {
@@ -129,7 +134,45 @@ func District(seed int64, today kc.Date, u DistrictUnits) (*Batch, error) {
 	g.details(seed)
 	g.candidates(seed)
 	g.sessions()
+	g.certificates()
 	return &g.out, nil
+}
+
+// certificates gives the story's larger producers the recognitions the
+// revival earned them: typical rural industrial products at district and
+// provincial level in 2016–2020, one regional one for A Bung brocade, and
+// OCOP stars for Đá Bàn rice wine after the 2023 project. A typical-product
+// certificate is valid to 31 December of its third year (the issue year
+// counts as the first); OCOP ones for 36 months. None is issued after today.
+func (g *district) certificates() {
+	typical := func(role, level, product, number string, year int) {
+		g.certify(role, kc.Certificate{Kind: kc.CertTypicalProduct, Level: level, Product: product, Number: number, Year: year,
+			ValidUntil: kc.NewDate(year+2, 12, 31)})
+	}
+	typical("mech_company", "district", "Nông cụ cầm tay (cuốc, xẻng, dao rựa)", "1205/QĐ-UBND", 2016)
+	typical("brocade_0", "district", "Khăn choàng thổ cẩm Pa Kô", "987/QĐ-UBND", 2017)
+	typical("brocade_1", "district", "Túi xách thổ cẩm A Bung", "987/QĐ-UBND", 2017)
+	typical("brocade_0", "province", "Bộ váy áo thổ cẩm Pa Kô", "2318/QĐ-UBND", 2018)
+	typical("mech_company", "province", "Khung cửa sắt, nông cụ cầm tay", "2318/QĐ-UBND", 2018)
+	typical("wine_group", "district", "Rượu men lá Đá Bàn", "1466/QĐ-UBND", 2019)
+	typical("coop", "district", "Chuối sấy Ba Lòng", "1466/QĐ-UBND", 2019)
+	typical("wine_group", "province", "Rượu men lá Đá Bàn (chai 500 ml)", "2760/QĐ-UBND", 2020)
+	typical("brocade_0", "region", "Bộ váy áo thổ cẩm Pa Kô", "415/QĐ-CTĐP", 2020)
+	g.certify("wine_group", kc.Certificate{Kind: kc.CertOCOP, Level: "province", Stars: 3, Product: "Rượu men lá Đá Bàn", Number: "1893/QĐ-UBND", Year: 2024,
+		ValidUntil: kc.NewDate(2027, 8, 11)})
+}
+
+// certify adds a certificate to a named establishment of the story.
+func (g *district) certify(role string, c kc.Certificate) {
+	if c.Year > g.today.Year() {
+		return
+	}
+	seq := g.byRole[role]
+	c.EstablishmentID = seq
+	// Through the slice, not g.est: those pointers may name an array the
+	// slice has since outgrown.
+	e := &g.out.Establishments[seq-1]
+	e.Certificates = append(e.Certificates, c)
 }
 
 // add appends an establishment and returns its sequence number.
@@ -378,7 +421,7 @@ func (g *district) projects() {
 		{"19567", P{title: "Hỗ trợ máy chà nhám, máy phay cho cơ sở mộc", scheme: SchemeMachinery, area: kc.ContentDemoTech, reg: d(2021, 4, 15), state: kc.StateSettled,
 			funding: f(dist, 40, cp, 100), beneficiaries: g.some(TradeCarpentry, "19567", 1, 2021), outputs: o("machines", 2)}},
 		{"19591", P{title: "Tham gia hội chợ hàng công nghiệp nông thôn tiêu biểu khu vực", scheme: SchemeFair, area: kc.ContentProducts, reg: d(2022, 4, 4), state: kc.StateSettled,
-			funding: f(dist, 25), beneficiaries: append(slices.Clone(brocade[:2]), ids("wine_group")...), outputs: o("fair_stands", 2)}},
+			funding: f(dist, 25), beneficiaries: append(slices.Clone(brocade[:2]), ids("wine_group")...), outputs: o("fairs", 1)}},
 		{"19555", P{title: "Ứng dụng máy may công nghiệp, máy vắt sổ", scheme: SchemeMachinery, area: kc.ContentDemoTech, org: orgProvince, reg: d(2022, 5, 9), state: kc.StateSettled,
 			funding: f(prov, 120, cp, 280), beneficiaries: ids("garment"), outputs: o("machines", 6, "jobs", 3)}},
 		{"19561", P{title: "Đào tạo nghề may công nghiệp", scheme: SchemeTraining, area: kc.ContentTraining, reg: d(2022, 6, 1), state: kc.StateSettled,
@@ -405,12 +448,26 @@ func (g *district) projects() {
 			funding: f(comm, 40), beneficiaries: brocade, outputs: o("trainees", 20, "trainees_employed", 15)}},
 		{"19555", P{title: "Hỗ trợ máy hàn tự động cho cơ sở cơ khí", scheme: SchemeMachinery, area: kc.ContentDemoTech, org: "UBND xã Hướng Hiệp", reg: d(2026, 3, 2), state: kc.StateInProgress,
 			funding: f(comm, 50, cp, 120), beneficiaries: g.some(TradeMechanics, "19555", 1, 2026)}},
-		{"19576", P{title: "Chuyển đổi số: bán rượu men lá Đá Bàn trên sàn thương mại điện tử", scheme: SchemeDigital, area: "CA10", org: orgProvince, reg: d(2026, 4, 6), state: kc.StateApproved,
-			funding: f(prov, 80, cp, 20), beneficiaries: ids("wine_group")}},
+		{"19576", P{title: "Chuyển đổi số: bán rượu men lá Đá Bàn trên sàn thương mại điện tử", scheme: SchemeDigital, area: "CA10", org: orgProvince, reg: d(2026, 4, 6), state: kc.StateAccepted,
+			funding: f(prov, 80, cp, 20), beneficiaries: ids("wine_group"), outputs: o("products", 3)}},
 		{"19588", P{title: "Dạy nghề đan gùi mây gắn với bao tiêu sản phẩm", scheme: SchemeTraining, area: kc.ContentTraining, org: "UBND xã Tà Rụt", reg: d(2026, 9, 14), state: kc.StateRegistered,
 			funding: f(comm, 30), beneficiaries: g.some(TradeBasketry, "19588", 2, 2026)}},
 		{"19594", P{title: "Hỗ trợ máy dệt cho tổ dệt thổ cẩm", scheme: SchemeMachinery, area: kc.ContentDemoTech, org: "UBND xã La Lay", reg: d(2026, 10, 20), state: kc.StateDraft,
 			funding: f(comm, 45, cp, 50), beneficiaries: brocade[:1]}},
+		// Added for the 2015–2020 report: new designs, a regional fair, and
+		// the one national project of the period, a production line.
+		{"19591", P{title: "Tư vấn thiết kế mẫu mã sản phẩm thổ cẩm mới", scheme: SchemeConsulting, area: kc.ContentConsulting, reg: d(2018, 6, 11), state: kc.StateSettled,
+			funding: f(dist, 20, cp, 5), beneficiaries: brocade, outputs: o("products", 6)}},
+		{"19576", P{title: "Tham gia hội chợ triển lãm hàng công nghiệp nông thôn tiêu biểu khu vực miền Trung – Tây Nguyên", scheme: SchemeFair, area: kc.ContentProducts,
+			reg: d(2019, 7, 8), state: kc.StateSettled, funding: f(dist, 20), beneficiaries: append(ids("wine_group"), brocade[:2]...), outputs: o("fairs", 1, "products", 4)}},
+		{"19555", P{title: "Ứng dụng dây chuyền thiết bị tiên tiến sản xuất nông cụ cầm tay", scheme: SchemeMachinery, area: kc.ContentDemoTech, level: "national", org: orgNational,
+			reg: d(2020, 3, 16), state: kc.StateSettled, funding: f(nat, 300, cp, 700), beneficiaries: ids("mech_company"), outputs: o("lines", 1, "machines", 4, "jobs", 5)}},
+		// Xã Đakrông in 2026: a course for the basket weavers of former Tà
+		// Long waiting for appraisal, and a request turned down.
+		{"19579", P{title: "Dạy nghề đan gùi mây cho hộ đồng bào thôn Tà Long", scheme: SchemeTraining, area: kc.ContentTraining, reg: d(2026, 8, 17), state: kc.StateRegistered,
+			funding: f(comm, 35), beneficiaries: g.some(TradeBasketry, "19579", 4, 2026), group: true}},
+		{"19564", P{title: "Hỗ trợ máy tiện, máy khoan cho cơ sở cơ khí", scheme: SchemeMachinery, area: kc.ContentDemoTech, reg: d(2026, 5, 18), state: kc.StateRejected,
+			funding: f(comm, 60, cp, 40), beneficiaries: g.some(TradeMechanics, "19564", 1, 2026), reject: "Mức hỗ trợ đề nghị vượt 50 % tổng chi phí đề án"}},
 	}
 	// Codes number the projects of a year in registration order.
 	slices.SortStableFunc(specs, func(a, b struct {
@@ -463,19 +520,32 @@ func (g *district) sessions() {
 		n := between(g.r, 8, 13)
 		for range n {
 			pl := places[weighted(g.r, weights)]
-			g.session(pl, y, false)
+			g.session(pl, y, "")
 		}
 	}
-	// The only sessions that ever reached the remote communes.
-	g.session(placeOf("19588"), 2017, true)
-	g.session(placeOf("19585"), 2021, true)
+	// The only sessions that ever reached the remote communes: Tà Rụt in
+	// 2017, A Vao in 2021, Tà Long first in 2023.
+	g.session(placeOf("19588"), 2017, SessionVillageMeeting)
+	g.session(placeOf("19585"), 2021, SessionVillageMeeting)
+	g.session(placeOf("19579"), 2023, SessionVillageMeeting)
+	// Xã Đakrông this year: the OCOP and e-commerce push in bản Đá Bàn,
+	// a commune conference and a door-to-door round in former Tà Long.
+	if PlanYear <= g.today.Year() {
+		g.session(placeOf("19576"), PlanYear, SessionVillageMeeting)
+		g.session(placeOf("19564"), PlanYear, SessionCommuneConference)
+		g.session(placeOf("19579"), PlanYear, SessionDoorToDoor)
+	}
 }
 
-func (g *district) session(pl place, y int, remoteVisit bool) {
+// session records an outreach session in a former commune in year y, of
+// the given kind or, when kind is empty, of a kind drawn with the weights
+// of the district's habits. Every session has attendees: people present,
+// or for loudspeakers, radio and leaflets the estimated people reached.
+func (g *district) session(pl place, y int, kind string) {
 	day := dayIn(g.r, y, 2, 11, g.today)
-	kind := sessionKinds[weighted(g.r, []int{14, 10, 10, 8, 6, 4, 2, 2})]
-	if remoteVisit {
-		kind = SessionVillageMeeting
+	drawn := sessionKinds[weighted(g.r, []int{14, 10, 10, 8, 6, 4, 2, 2})]
+	if kind == "" {
+		kind = drawn
 	}
 	lang := "vi"
 	interp := false
@@ -483,8 +553,13 @@ func (g *district) session(pl place, y int, remoteVisit bool) {
 		lang, interp = "vi,bru", g.r.IntN(2) == 0
 	}
 	attendees := between(g.r, 15, 70)
-	if kind == SessionRadio || kind == SessionLoudspeaker || kind == SessionLeaflet {
-		attendees = 0
+	switch kind {
+	case SessionLoudspeaker:
+		attendees *= 3 // households within earshot
+	case SessionRadio:
+		attendees *= 5 // listeners of the district programme
+	case SessionLeaflet:
+		attendees *= 2 // leaflets handed out
 	}
 	staff := "Cán bộ Phòng Kinh tế và Hạ tầng"
 	if !day.Before(kc.ReformDate) {

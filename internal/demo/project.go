@@ -8,13 +8,14 @@ import (
 	"khuyencong/internal/kc"
 )
 
-// lifecycle is the path of an approved project through its states.
-var lifecycle = []string{kc.StateRegistered, kc.StateAppraised, kc.StateApproved, kc.StateInProgress, kc.StateAccepted, kc.StateSettled}
+// lifecycle is the path of an approved project through its states, to
+// the closing of its file after settlement.
+var lifecycle = []string{kc.StateRegistered, kc.StateAppraised, kc.StateApproved, kc.StateInProgress, kc.StateAccepted, kc.StateSettled, kc.StateClosed}
 
 // days after registration at which each lifecycle state is reached.
 var lifecycleDays = map[string]int{
 	kc.StateRegistered: 0, kc.StateAppraised: 20, kc.StateApproved: 35, kc.StateInProgress: 45,
-	kc.StateAccepted: 200, kc.StateSettled: 235, kc.StateRejected: 30, kc.StateWithdrawn: 25,
+	kc.StateAccepted: 200, kc.StateSettled: 235, kc.StateClosed: 290, kc.StateRejected: 30, kc.StateWithdrawn: 25,
 }
 
 // projSpec is what a generated project is made from.
@@ -27,6 +28,7 @@ type projSpec struct {
 	beneficiaries                         []int64
 	outputs                               []kc.Output
 	reject                                string
+	group                                 bool // a group project (TT 36 Art. 10)
 }
 
 // stateRank orders the lifecycle states; other states rank 0.
@@ -82,6 +84,8 @@ func buildProject(r *rand.Rand, seq int64, s projSpec, today kc.Date) Project {
 			ev.DocumentRef = fmt.Sprintf("Biên bản nghiệm thu %d/BB", between(r, 1, 99))
 		case kc.StateSettled:
 			p.SettledOn = d
+		case kc.StateClosed:
+			p.ClosedOn = d
 		case kc.StateRejected, kc.StateWithdrawn:
 			ev.Note = s.reject
 		}
@@ -101,7 +105,7 @@ func buildProject(r *rand.Rand, seq int64, s projSpec, today kc.Date) Project {
 		if stateRank(s.state) >= stateRank(kc.StateInProgress) && f.Source != kc.SourceCounterpart {
 			line.Advanced = roundMillion(amount * 70 / 100)
 		}
-		if s.state == kc.StateSettled {
+		if stateRank(s.state) >= stateRank(kc.StateSettled) {
 			line.Advanced, line.Settled = amount, amount
 		}
 		p.Funding = append(p.Funding, line)
@@ -109,5 +113,6 @@ func buildProject(r *rand.Rand, seq int64, s projSpec, today kc.Date) Project {
 	if stateRank(s.state) >= stateRank(kc.StateAccepted) {
 		p.Outputs = s.outputs
 	}
+	p.Group = s.group
 	return Project{Project: p, SchemeCode: s.scheme}
 }

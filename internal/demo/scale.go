@@ -51,6 +51,29 @@ var (
 	minorities = []string{"Tày", "Thái", "Mường", "Khmer", "H'Mông", "Nùng", "Dao", "Gia Rai", "Ê Đê", EthnicVanKieu, EthnicPaKo}
 )
 
+// The projects of the scale datasets.
+const (
+	// ProjectDraw is the percentage of establishments that draw a project
+	// year (uniform over FirstProjectYear to today's year); those founded
+	// by then get the project. About 20 % of establishments get one: some
+	// 200,000 projects for the national dataset, 4,000 for the province,
+	// more in later years as there are more establishments.
+	ProjectDraw = 25
+	// FirstProjectYear is the first year of the scale datasets' projects.
+	FirstProjectYear = 2017
+	// neighbours is how many recent establishments of each commune a
+	// group project may take its other beneficiaries from.
+	neighbours = 8
+)
+
+// neighbour is a recently generated establishment of a commune, a
+// possible co-beneficiary of a group project.
+type neighbour struct {
+	seq     int64
+	founded int
+	trade   string
+}
+
 // scaleGen is the state of one Stream.
 type scaleGen struct {
 	o        ScaleOptions
@@ -61,6 +84,9 @@ type scaleGen struct {
 	estSeq   int64
 	projSeq  int64
 	sessDays int
+	// recent holds, per commune, the last few establishments generated
+	// there (a ring of neighbours entries), so that memory stays bounded.
+	recent [][]neighbour
 }
 
 // Stream generates a province or national dataset in batches and hands
@@ -76,7 +102,7 @@ func Stream(o ScaleOptions, fn func(*Batch) error) error {
 	if o.CodePrefix == "" {
 		o.CodePrefix = "DM"
 	}
-	g := &scaleGen{o: o, r: newRand(o.Seed, 2)}
+	g := &scaleGen{o: o, r: newRand(o.Seed, 2), recent: make([][]neighbour, len(o.Communes))}
 	total := 0
 	for range o.Communes {
 		w := 1 + g.r.IntN(6)
@@ -152,16 +178,48 @@ func (g *scaleGen) batch(n int) *Batch {
 		}
 		facts := makeFacts(g.r, factPlan{seq: g.estSeq, kind: kind, trade: trade, founded: founded, workers: workers, ethnic: e.EthnicMinorityOwned}, today)
 		b.Establishments = append(b.Establishments, Establishment{Establishment: e, TradeCodes: []string{trade}, Facts: facts})
-		if g.r.IntN(100) < 3 {
-			if p, ok := g.project(e, c, trade); ok {
+		if g.r.IntN(100) < ProjectDraw {
+			if p, ok := g.project(e, ci, trade); ok {
 				b.Projects = append(b.Projects, p)
 			}
 		}
+		g.remember(ci, neighbour{seq: e.ID, founded: founded, trade: trade})
 	}
 	for range max(1, n/20) {
 		b.Sessions = append(b.Sessions, g.session())
 	}
 	return b
+}
+
+// remember keeps an establishment among its commune's recent ones.
+func (g *scaleGen) remember(ci int, n neighbour) {
+	r := g.recent[ci]
+	if len(r) < neighbours {
+		g.recent[ci] = append(r, n)
+		return
+	}
+	r[int(n.seq)%neighbours] = n
+}
+
+// partners returns up to n other beneficiaries for a group project of
+// year y in commune ci: recent establishments there that existed in y,
+// those of the same trade first.
+func (g *scaleGen) partners(ci int, trade string, y, n int) []int64 {
+	var same, other []int64
+	for _, nb := range g.recent[ci] {
+		if nb.founded > y {
+			continue
+		}
+		if nb.trade == trade {
+			same = append(same, nb.seq)
+		} else {
+			other = append(other, nb.seq)
+		}
+	}
+	slices.Sort(same)
+	slices.Sort(other)
+	out := append(same, other...)
+	return out[:min(n, len(out))]
 }
 
 // at returns the unit a record of day d names for commune c.
@@ -179,49 +237,80 @@ type schemeSpec struct {
 	weight            int
 	lo, hi            int64
 	counterpart       [2]int
-	outputs           func(r *rand.Rand) []kc.Output
+	outputs           func(r *rand.Rand, support int64) []kc.Output
+	// group is the percentage of projects of the scheme that are group
+	// projects with several beneficiaries.
+	group int
 }
 
 var scaleSchemes = []schemeSpec{
 	{SchemeMachinery, kc.ContentDemoTech, "Hỗ trợ ứng dụng máy móc thiết bị tiên tiến cho %s", 44, 20, 280, [2]int{100, 250},
-		func(r *rand.Rand) []kc.Output { return []kc.Output{{Kind: "machines", Value: int64(between(r, 1, 5))}} }},
+		func(r *rand.Rand, support int64) []kc.Output {
+			out := []kc.Output{{Kind: "machines", Value: int64(between(r, 1, 5))}}
+			if support >= 150 && r.IntN(4) == 0 {
+				out = append(out, kc.Output{Kind: "lines", Value: 1})
+			}
+			return out
+		}, 0},
 	{SchemeTraining, kc.ContentTraining, "Đào tạo nghề, truyền nghề %s", 20, 20, 120, [2]int{0, 0},
-		func(r *rand.Rand) []kc.Output {
+		func(r *rand.Rand, _ int64) []kc.Output {
 			n := between(r, 15, 40)
 			return []kc.Output{{Kind: "trainees", Value: int64(n)}, {Kind: "trainees_employed", Value: int64(n * between(r, 50, 90) / 100)}}
-		}},
+		}, 60},
 	{SchemeDemoModel, kc.ContentDemoTech, "Mô hình trình diễn kỹ thuật tại %s", 6, 150, 900, [2]int{233, 300},
-		func(r *rand.Rand) []kc.Output {
-			return []kc.Output{{Kind: "models", Value: 1}, {Kind: "jobs", Value: int64(between(r, 2, 15))}}
-		}},
+		func(r *rand.Rand, _ int64) []kc.Output {
+			out := []kc.Output{{Kind: "models", Value: 1}, {Kind: "jobs", Value: int64(between(r, 2, 15))}}
+			if r.IntN(3) == 0 {
+				out = append(out, kc.Output{Kind: "lines", Value: 1})
+			}
+			return out
+		}, 0},
 	{SchemeBrand, kc.ContentProducts, "Xây dựng, đăng ký nhãn hiệu cho %s", 8, 15, 35, [2]int{100, 150},
-		func(r *rand.Rand) []kc.Output { return []kc.Output{{Kind: "brands", Value: 1}} }},
+		func(r *rand.Rand, _ int64) []kc.Output {
+			return []kc.Output{{Kind: "brands", Value: 1}, {Kind: "products", Value: int64(between(r, 1, 3))}}
+		}, 20},
 	{SchemeFair, kc.ContentProducts, "Tham gia hội chợ, triển lãm: %s", 7, 10, 60, [2]int{0, 25},
-		func(r *rand.Rand) []kc.Output {
-			return []kc.Output{{Kind: "fair_stands", Value: int64(between(r, 1, 3))}}
-		}},
-	{SchemeConsulting, kc.ContentConsulting, "Tư vấn quản lý sản xuất cho %s", 5, 10, 35, [2]int{100, 120}, nil},
+		func(r *rand.Rand, _ int64) []kc.Output {
+			return []kc.Output{{Kind: "fairs", Value: int64(between(r, 1, 2))}}
+		}, 50},
+	{SchemeConsulting, kc.ContentConsulting, "Tư vấn quản lý sản xuất, thiết kế mẫu mã cho %s", 5, 10, 35, [2]int{100, 120},
+		func(r *rand.Rand, _ int64) []kc.Output {
+			return []kc.Output{{Kind: "products", Value: int64(between(r, 1, 4))}}
+		}, 0},
 	{SchemeCapacity, kc.ContentCapacity, "Nâng cao năng lực quản lý cho %s", 4, 20, 100, [2]int{0, 0},
-		func(r *rand.Rand) []kc.Output {
+		func(r *rand.Rand, _ int64) []kc.Output {
 			return []kc.Output{{Kind: "trainees", Value: int64(between(r, 10, 40))}}
-		}},
-	{SchemeCleanerProd, kc.ContentDemoTech, "Áp dụng sản xuất sạch hơn tại %s", 3, 50, 300, [2]int{150, 250}, nil},
-	{SchemeDigital, "CA10", "Chuyển đổi số cho %s", 3, 30, 150, [2]int{20, 60}, nil},
+		}, 50},
+	{SchemeCleanerProd, kc.ContentDemoTech, "Áp dụng sản xuất sạch hơn tại %s", 3, 50, 300, [2]int{150, 250},
+		func(r *rand.Rand, _ int64) []kc.Output {
+			return []kc.Output{{Kind: "models", Value: 1}, {Kind: "machines", Value: int64(between(r, 1, 2))}}
+		}, 0},
+	{SchemeDigital, "CA10", "Chuyển đổi số cho %s", 3, 30, 150, [2]int{20, 60},
+		func(r *rand.Rand, _ int64) []kc.Output {
+			return []kc.Output{{Kind: "products", Value: int64(between(r, 1, 10))}}
+		}, 10},
 }
 
-// project generates one project for establishment e, or false when the
-// drawn date is not possible.
-func (g *scaleGen) project(e kc.Establishment, c Commune, trade string) (Project, bool) {
+// Days the legal periods of the scale projects change.
+var (
+	tt28From = kc.MustDate("2018-05-11") // TT 28/2018 replaces TTLT 26/2014
+)
+
+// project generates one project for establishment e of commune ci in a
+// year drawn over FirstProjectYear to today's year, or false when e was
+// founded after that year. Some training, capacity, fair, brand and
+// digital projects are group projects with neighbours of the same commune.
+func (g *scaleGen) project(e kc.Establishment, ci int, trade string) (Project, bool) {
 	today := g.o.Today
-	first := max(FirstFactYear, e.FoundedYear)
-	if first > today.Year() {
+	c := g.o.Communes[ci]
+	y := between(g.r, FirstProjectYear, today.Year())
+	if y < e.FoundedYear {
 		return Project{}, false
 	}
-	y := between(g.r, first, today.Year())
 	reg := dayIn(g.r, y, 2, 10, today)
 	var w []int
 	for _, s := range scaleSchemes {
-		if s.code == SchemeDigital && reg.Before(kc.MustDate("2025-10-15")) {
+		if s.code == SchemeDigital && reg.Before(nd235From) {
 			w = append(w, 0)
 			continue
 		}
@@ -229,7 +318,7 @@ func (g *scaleGen) project(e kc.Establishment, c Commune, trade string) (Project
 	}
 	s := scaleSchemes[weighted(g.r, w)]
 	support := int64(between(g.r, int(s.lo), int(s.hi)))
-	if s.code == SchemeMachinery && reg.Before(kc.MustDate("2018-05-11")) {
+	if s.code == SchemeMachinery && reg.Before(tt28From) {
 		support = min(support, 200) // TTLT 26/2014 cap
 	}
 	support = support / 5 * 5
@@ -257,32 +346,21 @@ func (g *scaleGen) project(e kc.Establishment, c Commune, trade string) (Project
 			funding = append(funding, kc.Funding{Source: kc.SourceCounterpart, Approved: m(cp)})
 		}
 	}
-	state := kc.StateSettled
-	elapsed := int(today.Time().Sub(reg.Time()).Hours() / 24)
-	switch n := g.r.IntN(100); {
-	case n < 4:
-		state = kc.StateRejected
-	case n < 6:
-		state = kc.StateWithdrawn
-	default:
-		for _, st := range lifecycle {
-			if lifecycleDays[st] <= elapsed {
-				state = st
-			}
-		}
-		if state != kc.StateSettled && state != kc.StateRegistered && g.r.IntN(3) == 0 {
-			state = lifecycle[stateRank(state)-2] // lagging one step behind
-		}
-		if elapsed < 30 && g.r.IntN(3) == 0 {
-			state = kc.StateDraft
-		}
+	state := g.state(reg)
+	bens := []int64{e.ID}
+	if s.group > 0 && g.r.IntN(100) < s.group {
+		bens = append(bens, g.partners(ci, trade, y, between(g.r, 1, 4))...)
+	}
+	title := fmt.Sprintf(s.title, e.Name)
+	if len(bens) > 1 {
+		title += fmt.Sprintf(" và %d cơ sở cùng địa bàn", len(bens)-1)
 	}
 	g.projSeq++
-	spec := projSpec{code: fmt.Sprintf("%s-%d-%07d", g.o.CodePrefix, y, g.projSeq), title: fmt.Sprintf(s.title, e.Name), scheme: s.code, area: s.area,
+	spec := projSpec{code: fmt.Sprintf("%s-%d-%07d", g.o.CodePrefix, y, g.projSeq), title: title, scheme: s.code, area: s.area,
 		level: level, org: "Trung tâm Khuyến công (dữ liệu mẫu)", reg: reg, state: state, commune: g.at(c, reg), funding: funding,
-		beneficiaries: []int64{e.ID}}
+		beneficiaries: bens, group: len(bens) > 1}
 	if s.outputs != nil {
-		spec.outputs = s.outputs(g.r)
+		spec.outputs = s.outputs(g.r, support)
 	}
 	if state == kc.StateRejected {
 		spec.reject = "Không đáp ứng điều kiện hỗ trợ"
@@ -293,6 +371,48 @@ func (g *scaleGen) project(e kc.Establishment, c Commune, trade string) (Project
 	p := buildProject(g.r, g.projSeq, spec, today)
 	g.details(&p, e, trade)
 	return p, true
+}
+
+// state draws the state on today of a project registered on reg: a few
+// rejected or withdrawn; the others as far along the lifecycle as the
+// time since registration allows, a third of the unfinished ones one
+// step behind, some very recent ones still drafts; within two years of
+// registration a few due to be settled still accepted (settlement
+// overdue) or in progress (acceptance late); of the settled ones older
+// than the closing delay, more closed the older they are (30 % plus 6 %
+// a year, at most 85 %).
+func (g *scaleGen) state(reg kc.Date) string {
+	elapsed := int(g.o.Today.Time().Sub(reg.Time()).Hours() / 24)
+	switch n := g.r.IntN(100); {
+	case n < 4:
+		return kc.StateRejected
+	case n < 6:
+		return kc.StateWithdrawn
+	}
+	state := kc.StateRegistered
+	for _, st := range lifecycle[:stateRank(kc.StateSettled)] {
+		if lifecycleDays[st] <= elapsed {
+			state = st
+		}
+	}
+	if state != kc.StateSettled && state != kc.StateRegistered && g.r.IntN(3) == 0 {
+		state = lifecycle[stateRank(state)-2] // lagging one step behind
+	}
+	if elapsed < 30 && g.r.IntN(3) == 0 {
+		state = kc.StateDraft
+	}
+	if state == kc.StateSettled && elapsed < 730 {
+		switch n := g.r.IntN(100); {
+		case n < 8:
+			return kc.StateAccepted
+		case n < 11:
+			return kc.StateInProgress
+		}
+	}
+	if state == kc.StateSettled && elapsed >= lifecycleDays[kc.StateClosed] && g.r.IntN(100) < min(85, 30+6*elapsed/365) {
+		state = kc.StateClosed
+	}
+	return state
 }
 
 // details fills what the registration form asks beyond funding (cost
