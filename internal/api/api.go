@@ -68,6 +68,7 @@ func New(a *app.App, opts Options) *API {
 	x.eligibilityRoutes()
 	x.projectRoutes()
 	x.planRoutes()
+	x.reportRoutes()
 	x.projectSettingsRoutes()
 	x.openAPIRoutes()
 	// The catch-all answers unknown API paths with a JSON 404; it is not

@@ -44,6 +44,13 @@ func newPlanRoutes(t *testing.T, f *scopeFixture) planRoutes {
 		"POST /api/v1/plans/{id}/scenarios":           base + "/scenarios",
 		"GET /api/v1/scenarios/compare":               fmt.Sprintf("/api/v1/scenarios/compare?ids=%d", sc.ID),
 		"GET /api/v1/scenarios/{id}":                  fmt.Sprintf("/api/v1/scenarios/%d", sc.ID),
+		// The report routes, on the same data: the plan as a document,
+		// the approved project's decision draft, the 2027 reports.
+		"GET /api/v1/plans/{id}/document":           base + "/document?format=xlsx",
+		"GET /api/v1/projects/{id}/documents/{doc}": fmt.Sprintf("/api/v1/projects/%d/documents/decision", ids["K-APPROVED"]),
+		"GET /api/v1/reports/period":                "/api/v1/reports/period?from=2026&to=2027",
+		"GET /api/v1/reports/annual":                "/api/v1/reports/annual?year=2027&unit=99001",
+		"GET /api/v1/reports/indicators":            "/api/v1/reports/indicators",
 	} {
 		r.paths[route], r.users[route] = path, userProvince
 	}

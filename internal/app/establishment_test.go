@@ -245,14 +245,15 @@ func TestDashboardScopes(t *testing.T) {
 			})
 		}
 		// The 2020 ice plant of Khóm 1, thị trấn Krông Klang (old 19555)
-		// counts for today's Xã Hướng Hiệp (new 19555): 50 m support and
-		// 250 m counterpart, and nothing else in 2020 there.
+		// counts for today's Xã Hướng Hiệp (new 19555): 50 m district
+		// support and 250 m counterpart, beside the national production
+		// line of the same year there (300 m national, 700 m counterpart).
 		c, err := s.DashboardCounts(t.Context(), []int64{f.commune["19555"]}, 2020)
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.SourceTotal{{Source: kc.SourceDistrict, Amount: 50_000_000}, {Source: kc.SourceCounterpart, Amount: 250_000_000}}
-		if len(c.Funding) != 2 || c.Funding[0] != want[0] || c.Funding[1] != want[1] || c.ProjectsThisYear != 1 {
+		want := []store.SourceTotal{{Source: kc.SourceNational, Amount: 300_000_000}, {Source: kc.SourceDistrict, Amount: 50_000_000}, {Source: kc.SourceCounterpart, Amount: 950_000_000}}
+		if len(c.Funding) != 3 || c.Funding[0] != want[0] || c.Funding[1] != want[1] || c.Funding[2] != want[2] || c.ProjectsThisYear != 2 {
 			t.Errorf("Hướng Hiệp 2020: %+v", c)
 		}
 		if _, err := f.a.Dashboard(t.Context()); kc.ErrorCode(err) != kc.EUnauthenticated {

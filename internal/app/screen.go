@@ -115,6 +115,11 @@ type ScreenReport struct {
 	NearTruncated  bool
 	Skipped        []SkippedScheme
 	Took           time.Duration
+
+	// NoneEligible counts the establishments eligible for no national or
+	// provincial scheme screened (not eligible or undetermined for each):
+	// the period report's "criteria failed" finding.
+	NoneEligible int
 }
 
 // workerCount is the number of evaluation goroutines, and of reading
@@ -324,6 +329,7 @@ func numericFact(f *eligibility.Facts, field string) (int64, bool) {
 // screenAcc is one worker's accumulators.
 type screenAcc struct {
 	rows     int
+	none     int // eligible for no national or provincial scheme
 	totals   []ScreenCounts
 	failing  [][]int // per scheme, per eligibility criterion
 	communes map[int64]*ScreenCommune
@@ -433,6 +439,7 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 			for j := range states {
 				states[j] = unset
 			}
+			eligibleWide := false // for a national or provincial scheme
 			for k := range rules {
 				r := &rules[k]
 				if !applies(r.rule, row.ProvinceID) {
@@ -447,6 +454,7 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 				case match:
 					acc.totals[k].Eligible++
 					cm.Counts[k].Eligible++
+					eligibleWide = eligibleWide || r.rule.Level == "national" || r.rule.Level == "provincial"
 					continue
 				}
 				acc.totals[k].NotEligible++
@@ -516,6 +524,9 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 					}
 				}
 			}
+			if !eligibleWide {
+				acc.none++
+			}
 		}
 		return ctx.Err()
 	})
@@ -530,6 +541,7 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 	communes := map[int64]*ScreenCommune{}
 	for _, acc := range accs {
 		rep.Establishments += acc.rows
+		rep.NoneEligible += acc.none
 		for k := range rules {
 			rep.Schemes[k].ScreenCounts.add(acc.totals[k])
 		}

@@ -1,12 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -388,27 +386,10 @@ func (m *Main) printScreen(rep app.ScreenReport) {
 	}
 }
 
-// writeScreenFile writes the workbook to a temporary file next to path
-// and renames it, so a failure leaves no partial file.
+// writeScreenFile writes the workbook to path; a failure leaves no
+// partial file.
 func writeScreenFile(path string, rep app.ScreenReport) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return kc.Errorf(kc.EInvalid, "screen.out_failed", path, err.Error()).Wrap(err)
-	}
-	bw := bufio.NewWriter(tmp)
-	err = app.WriteScreenXLSX(bw, rep, locale.Default)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-		return kc.Errorf(kc.EInvalid, "screen.out_failed", path, err.Error()).Wrap(err)
-	}
-	return nil
+	return writeAtomic(path, "screen.out_failed", func(w io.Writer) error {
+		return app.WriteScreenXLSX(w, rep, locale.Default)
+	})
 }

@@ -1,10 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"path/filepath"
 	"strings"
 	"time"
@@ -77,33 +76,15 @@ func (m *Main) exportEstablishments(ctx context.Context, o exportOptions) error 
 	start := time.Now()
 	return m.withApp(ctx, func(ctx context.Context, a *app.App) error {
 		f := app.RegistryFilter{Query: o.q, UnitCode: o.unit, Kind: o.kind, Trade: o.trade, Flags: o.flags}
-		tmp, err := os.CreateTemp(filepath.Dir(o.out), "."+filepath.Base(o.out)+".*.tmp")
-		if err != nil {
-			return kc.Errorf(kc.EInvalid, "export.out_failed", o.out, err.Error()).Wrap(err)
-		}
-		done := false
-		defer func() {
-			if !done {
-				tmp.Close()
-				os.Remove(tmp.Name())
-			}
-		}()
-		bw := bufio.NewWriterSize(tmp, 1<<20)
-		res, err := a.ExportEstablishments(ctx, bw, format, f, o.personal)
+		var res app.ExportResult
+		err := writeAtomic(o.out, "export.out_failed", func(w io.Writer) error {
+			var err error
+			res, err = a.ExportEstablishments(ctx, w, format, f, o.personal)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		if err := bw.Flush(); err != nil {
-			return kc.Errorf(kc.EInvalid, "export.out_failed", o.out, err.Error()).Wrap(err)
-		}
-		if err := tmp.Close(); err != nil {
-			return kc.Errorf(kc.EInvalid, "export.out_failed", o.out, err.Error()).Wrap(err)
-		}
-		if err := os.Rename(tmp.Name(), o.out); err != nil {
-			os.Remove(tmp.Name())
-			return kc.Errorf(kc.EInvalid, "export.out_failed", o.out, err.Error()).Wrap(err)
-		}
-		done = true
 		fmt.Fprintln(m.Stdout, te("export.done", res.Rows, o.out, format, time.Since(start).Round(time.Millisecond)))
 		if o.personal {
 			fmt.Fprintln(m.Stdout, te("export.done_personal"))

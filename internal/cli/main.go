@@ -125,6 +125,7 @@ func (m *Main) rootCmd() *cobra.Command {
 		m.exportCmd(),
 		m.eligibilityCmd(), m.screenCmd(),
 		m.planCmd(),
+		m.reportCmd(),
 	)
 	return root
 }

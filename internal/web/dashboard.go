@@ -1,12 +1,15 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strings"
 
 	"khuyencong/internal/app"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
+	"khuyencong/internal/report"
+	"khuyencong/internal/report/chart"
 )
 
 func (s *Server) dashboardRoutes() {
@@ -19,13 +22,36 @@ func (s *Server) dashboardRoutes() {
 
 // soonModules are the modules whose screens come in later releases; their
 // navigation entries lead to a page that says so.
-var soonModules = []string{"outreach", "reports", "admin"}
+var soonModules = []string{"outreach", "admin"}
 
 // dashboardView is the data of the dashboard page.
 type dashboardView struct {
 	app.Dashboard
 	FundingTotal int64
+	// Report is the indicator dashboard of the unit asked for (?unit=)
+	// or of the whole scope, with its drill-down.
+	Report app.ReportDashboard
+	// Key are the headline indicators, this year beside the period.
+	Key []keyIndicator
+	// Charts are the period's charts as inline SVG.
+	Charts []dashChart
 }
+
+// keyIndicator is one headline indicator for the year and the period.
+type keyIndicator struct {
+	Code, Label, Unit, Definition string
+	Year, Period                  report.Indicator
+}
+
+// dashChart is one server-drawn chart.
+type dashChart struct {
+	Title string
+	SVG   template.HTML
+}
+
+// dashboardKeys are the indicators the dashboard leads with.
+var dashboardKeys = []string{"funds_state_approved", "counterpart_mobilised", "projects_total", "establishments_supported",
+	"trainees", "jobs_created", "outreach_sessions", "people_reached"}
 
 // showDashboard shows the counts for the caller's scope.
 func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
@@ -38,10 +64,32 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	for _, f := range d.Funding {
 		v.FundingTotal += f.Amount
 	}
+	if v.Report, err = s.app.ReportDashboard(r.Context(), r.URL.Query().Get("unit")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for _, code := range dashboardKeys {
+		y, ok1 := v.Report.Current.Indicator(code)
+		pd, ok2 := v.Report.Period.Indicator(code)
+		if ok1 && ok2 {
+			v.Key = append(v.Key, keyIndicator{Code: code, Label: y.Label, Unit: y.Unit, Definition: y.Definition, Year: y, Period: pd})
+		}
+	}
+	for _, c := range v.Report.Period.Charts {
+		svg, err := chart.SVG(c)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.Charts = append(v.Charts, dashChart{Title: c.Title, SVG: template.HTML(svg)}) // our own escaped SVG
+	}
 	lang := s.lang(r)
 	p := s.page(r, locale.T(lang, "nav.dashboard"), "dashboard", v)
 	if d.ScopeName != "" && p.Principal != nil && !p.Principal.All {
 		p.Scope = d.ScopeName
+	}
+	if v.Report.UnitCode != "" {
+		p.Scope = v.Report.UnitName
 	}
 	s.render(w, r, http.StatusOK, "dashboard", p)
 }

@@ -33,6 +33,7 @@ type scopeFixture struct {
 	communeA   kc.Unit
 	communeB   kc.Unit
 	estA, estB kc.Establishment
+	scope      *apptest.Scope
 }
 
 // Account names of the fixture.
@@ -49,7 +50,7 @@ const (
 func newScopeFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
 	sc := apptest.NewScope(t, st)
-	f := &scopeFixture{st: st, app: sc.App, province: sc.Province, communeA: sc.CommuneA, communeB: sc.CommuneB, estA: sc.EstA, estB: sc.EstB}
+	f := &scopeFixture{st: st, app: sc.App, province: sc.Province, communeA: sc.CommuneA, communeB: sc.CommuneB, estA: sc.EstA, estB: sc.EstB, scope: sc}
 	s, err := New(f.app, Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 	"khuyencong/internal/app"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
+	"khuyencong/internal/report"
 	"khuyencong/internal/vi"
 )
 
@@ -136,6 +137,11 @@ func (s *Server) funcs() template.FuncMap {
 		"kind":     func(lang, k string) string { return locale.T(lang, "kind."+k) },
 		"source":   func(lang, src string) string { return locale.T(lang, "dash.source."+src) },
 		"navItems": navItems,
+		"cell":     report.Format,
+		"indicator": func(in report.Indicator) string {
+			return report.Format(in.Kind, report.Cell{N: in.Value})
+		},
+		"join": strings.Join,
 	}
 }
 

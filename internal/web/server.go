@@ -71,6 +71,7 @@ func (s *Server) routes() {
 	s.eligibilityRoutes()
 	s.projectRoutes()
 	s.planRoutes()
+	s.reportRoutes()
 	s.projectSettingsRoutes()
 }
 
