@@ -65,6 +65,35 @@ func TestReportsBrowser(t *testing.T) {
 		}
 	}
 
+	// The dashboard on a phone: the charts fit the 360 px window, and the
+	// drill-down goes from the province to Xã Đakrông to one of its
+	// projects.
+	within(t, ctx, wait, chromedp.EmulateViewport(360, 780))
+	within(t, ctx, wait, chromedp.Navigate(base+"/"))
+	within(t, ctx, wait, chromedp.WaitVisible(chromedp.ID("key-table")))
+	if n := within(t, ctx, wait, chromedp.Evaluate[int](`document.querySelectorAll("#dash-charts figure.chart svg").length`)); n == 0 {
+		t.Error("the dashboard draws no chart")
+	}
+	if w := within(t, ctx, wait, chromedp.Evaluate[int](`Math.max(...[...document.querySelectorAll("#dash-charts svg")].map(s => s.getBoundingClientRect().right))`)); w > 360 {
+		t.Errorf("a chart reaches %d px in a 360 px window", w)
+	}
+	if w := within(t, ctx, wait, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); w > 360 {
+		t.Errorf("the dashboard is %d px wide in a 360 px window", w)
+	}
+	checkPhone(t, ctx)
+	shot(t, ctx, "/tmp/e2e-dashboard-phone.png")
+	follow(t, ctx, "drill into Xã Đakrông", chromedp.Click(chromedp.CSS(`#drill tr[data-code="19564"] a`)))
+	within(t, ctx, wait, chromedp.WaitVisible(chromedp.ID("drill-projects")))
+	if h := text(t, ctx, "key-h"); !strings.Contains(h, "Đakrông") {
+		t.Errorf("commune dashboard heading %q", h)
+	}
+	code := within(t, ctx, wait, chromedp.Evaluate[string](`document.querySelector("#drill-projects tbody a").textContent.trim()`))
+	follow(t, ctx, "open "+code, chromedp.Click(chromedp.CSS(`#drill-projects tbody a`)))
+	if loc := within(t, ctx, wait, chromedp.Location()); !strings.Contains(loc, "/projects/") || !strings.Contains(within(t, ctx, wait, chromedp.Evaluate[string](`document.querySelector("h1").textContent`)), code) {
+		t.Errorf("the project link led to %s", loc)
+	}
+	within(t, ctx, wait, chromedp.EmulateViewport(1280, 900))
+
 	// An end year before the start is refused next to the field.
 	within(t, ctx, wait, chromedp.Navigate(base+"/reports?kind=period&unit=467&from=2020&to=2015"))
 	if e := text(t, ctx, "report-to-error"); !strings.Contains(e, "2015") {

@@ -78,6 +78,15 @@ type reportTarget struct {
 // errors on "from" and "to" (years outside ReportMinYear … next year, or
 // To before From) and on "unit" (a code unknown in those years).
 func (a *App) PeriodReport(ctx context.Context, req ReportRequest) (*report.Dataset, error) {
+	return a.periodReport(ctx, req, true)
+}
+
+// periodReport is PeriodReport; screen false leaves out the screening of
+// the registry against the schemes (the criteria finding), for the
+// dashboard, which shows indicators only. The whole country is never
+// screened here: screening a national registry takes longer than a report
+// may (docs/benchmarks.md §10); a caveat points to `khuyencong screen`.
+func (a *App) periodReport(ctx context.Context, req ReportRequest, screen bool) (*report.Dataset, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return nil, err
@@ -92,7 +101,7 @@ func (a *App) PeriodReport(ctx context.Context, req ReportRequest) (*report.Data
 	if err != nil {
 		return nil, err
 	}
-	return a.buildReport(ctx, p, t, req.From, req.To)
+	return a.buildReport(ctx, p, t, req.From, req.To, screen && t.units != nil)
 }
 
 // AnnualReport is the period report of one year (see PeriodReport).
@@ -268,7 +277,7 @@ func repAtTime(name string, former bool) string {
 
 // buildReport reads the aggregates and the screening and writes the
 // dataset.
-func (a *App) buildReport(ctx context.Context, p *Principal, t reportTarget, from, to int) (*report.Dataset, error) {
+func (a *App) buildReport(ctx context.Context, p *Principal, t reportTarget, from, to int, screen bool) (*report.Dataset, error) {
 	today := a.today()
 	settings, err := a.ProjectSettings(ctx)
 	if err != nil {
@@ -288,6 +297,10 @@ func (a *App) buildReport(ctx context.Context, p *Principal, t reportTarget, fro
 	defer cancel()
 	screened := make(chan screenResult, 1)
 	go func() {
+		if !screen {
+			screened <- screenResult{}
+			return
+		}
 		rep, err := a.reportScreen(sctx, p, t, from, to)
 		screened <- screenResult{rep, err}
 	}()
@@ -319,6 +332,9 @@ func (a *App) buildReport(ctx context.Context, p *Principal, t reportTarget, fro
 		rb.charts()
 	}
 	rb.caveats(today)
+	if !screen && t.units == nil {
+		ds.Caveats = append(ds.Caveats, rvt("report.caveat.no_screening"))
+	}
 	plans, err := a.reportPlans(ctx, t, from, to)
 	if err != nil {
 		return nil, err

@@ -55,7 +55,8 @@ func programmePeriod(year int) (int, int) {
 }
 
 // ReportDashboard returns the dashboard of unitCode ("" = the caller's
-// scope), with the same checks and indicators as PeriodReport: the
+// scope), with the same checks and indicators as PeriodReport (but no
+// findings, so no screening of the registry): the
 // current year, the programme period up to this year, and the units one
 // level down (or a commune's projects) to drill into.
 func (a *App) ReportDashboard(ctx context.Context, unitCode string) (ReportDashboard, error) {
@@ -66,10 +67,10 @@ func (a *App) ReportDashboard(ctx context.Context, unitCode string) (ReportDashb
 	year := a.today().Year()
 	from, _ := programmePeriod(year)
 	d := ReportDashboard{UnitCode: strings.TrimSpace(unitCode), Year: year, From: from, To: year}
-	if d.Current, err = a.PeriodReport(ctx, ReportRequest{UnitCode: d.UnitCode, From: year, To: year}); err != nil {
+	if d.Current, err = a.periodReport(ctx, ReportRequest{UnitCode: d.UnitCode, From: year, To: year}, false); err != nil {
 		return d, err
 	}
-	if d.Period, err = a.PeriodReport(ctx, ReportRequest{UnitCode: d.UnitCode, From: from, To: year}); err != nil {
+	if d.Period, err = a.periodReport(ctx, ReportRequest{UnitCode: d.UnitCode, From: from, To: year}, false); err != nil {
 		return d, err
 	}
 	d.UnitName, d.Level = d.Period.UnitName, d.Period.UnitLevel

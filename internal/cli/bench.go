@@ -34,6 +34,7 @@ func (m *Main) benchCmd() *cobra.Command {
 	cmd.AddCommand(dash, m.benchRegistryCmd(), m.benchExportCmd(), m.benchImportCmd())
 	cmd.AddCommand(m.benchScreenCmd())
 	cmd.AddCommand(m.benchOptimizeCmd())
+	cmd.AddCommand(m.benchReportCmd())
 	return cmd
 }
 
