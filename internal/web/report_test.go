@@ -101,6 +101,13 @@ func TestReportScreens(t *testing.T) {
 		// The approved project's decision draft; minutes are refused
 		// before the work starts.
 		id := ids["K-APPROVED"]
+		d = officer.doc("/projects/"+strconv.FormatInt(id, 10), http.StatusOK)
+		if href, _ := d.Find("#decision-draft a").Attr("href"); href != "/projects/"+strconv.FormatInt(id, 10)+"/documents/decision?format=docx" {
+			t.Errorf("decision draft link %q", href)
+		}
+		if d.Find("#acceptance-minutes").Length() != 0 {
+			t.Error("an approved project offers acceptance minutes")
+		}
 		if res := officer.get("/projects/" + strconv.FormatInt(id, 10) + "/documents/decision?format=docx"); res.StatusCode != http.StatusOK {
 			t.Errorf("decision draft: %d", res.StatusCode)
 		}
