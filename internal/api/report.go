@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"net/http"
 	"strconv"
@@ -231,28 +230,26 @@ func (x *API) projectDocument(w http.ResponseWriter, r *http.Request) {
 // sendDocument renders a document (DOCX when format is empty) into
 // memory and sends it as an attachment named after it.
 func (x *API) sendDocument(w http.ResponseWriter, r *http.Request, format string, build func(context.Context) (report.Document, error)) {
-	if format == "" {
-		format = app.FormatDOCX
-	}
-	format, err := app.ParseDocumentFormat(format)
-	if err != nil {
-		x.fail(w, r, err)
-		return
+	if format != "" {
+		if _, err := app.ParseDocumentFormat(format); err != nil {
+			x.fail(w, r, err)
+			return
+		}
 	}
 	d, err := build(r.Context())
 	if err != nil {
 		x.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := app.RenderDocument(&buf, d, format); err != nil {
+	f, err := app.RenderDocumentFile(d, format)
+	if err != nil {
 		x.fail(w, r, err)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", app.DocumentContentType(format))
-	h.Set("Content-Disposition", `attachment; filename="`+d.Name+"."+format+`"`)
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Disposition", `attachment; filename="`+f.Name+`"`)
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	h.Set("Cache-Control", "no-store")
-	w.Write(buf.Bytes())
+	w.Write(f.Data)
 }

@@ -129,9 +129,9 @@ func (a *App) checkReportYears(from, to int) error {
 // repPeriod writes a period: "năm 2026" or "các năm 2015–2020".
 func repPeriod(from, to int) string {
 	if from == to {
-		return rvt("report.period.year", from)
+		return tv("report.period.year", from)
 	}
-	return rvt("report.period.years", from, to)
+	return tv("report.period.years", from, to)
 }
 
 // repSpan writes when a unit was in force: "đến 30/06/2025", "từ
@@ -140,13 +140,13 @@ func repSpan(u kc.Unit) string {
 	known := !u.ValidFrom.IsZero() && u.ValidFrom.After(unitdata.UnknownStart)
 	switch {
 	case u.Current() && known:
-		return rvt("report.span.since", dayText(u.ValidFrom))
+		return tv("report.span.since", dayText(u.ValidFrom))
 	case u.Current():
-		return rvt("report.span.always")
+		return tv("report.span.always")
 	case known:
-		return rvt("report.span.between", dayText(u.ValidFrom), dayText(u.ValidTo))
+		return tv("report.span.between", dayText(u.ValidFrom), dayText(u.ValidTo))
 	}
-	return rvt("report.span.until", dayText(u.ValidTo))
+	return tv("report.span.until", dayText(u.ValidTo))
 }
 
 // resolveReportUnit finds the unit with code whose validity overlaps the
@@ -172,7 +172,7 @@ func (a *App) resolveReportUnit(ctx context.Context, code string, from, to int) 
 	if len(in) == 0 {
 		var was []string
 		for _, u := range hist {
-			was = append(was, rvt("report.unit_was", u.Name, repSpan(u)))
+			was = append(was, tv("report.unit_was", u.Name, repSpan(u)))
 		}
 		return kc.Unit{}, kc.FieldError("unit", "report.err.unit_not_in_period", code, strings.Join(was, "; "), repPeriod(from, to))
 	}
@@ -270,7 +270,7 @@ func unitOverlaps(u kc.Unit, from, to int) bool {
 // longer in force.
 func repAtTime(name string, former bool) string {
 	if former {
-		return rvt("report.former_name", name)
+		return tv("report.former_name", name)
 	}
 	return name
 }
@@ -333,7 +333,7 @@ func (a *App) buildReport(ctx context.Context, p *Principal, t reportTarget, fro
 	}
 	rb.caveats(today)
 	if !screen && t.units == nil {
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.no_screening"))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.no_screening"))
 	}
 	plans, err := a.reportPlans(ctx, t, from, to)
 	if err != nil {
@@ -455,17 +455,17 @@ type outreachRow struct {
 	sessions, people int64
 }
 
-func repSheet(key string) string { return rvt("report.sheet." + key) }
+func repSheet(key string) string { return tv("report.sheet." + key) }
 
 func repCol(key string, kind report.ColumnKind, width int) report.Column {
-	return report.Column{Title: rvt("report.col." + key), Kind: kind, Width: width}
+	return report.Column{Title: tv("report.col." + key), Kind: kind, Width: width}
 }
 
 func repText(s string) report.Cell { return report.Cell{Text: s} }
 func repNum(n int64) report.Cell   { return report.Cell{N: n} }
 
 // repSource names a funding source in a table heading.
-func repSource(src string) string { return rvt("report.source." + src) }
+func repSource(src string) string { return tv("report.source." + src) }
 
 // tables writes every table of the dataset.
 func (b *reportBuilder) tables() {
@@ -516,12 +516,12 @@ func (b *reportBuilder) fundsByYear() {
 		}
 		rows = append(rows, row)
 	}
-	b.add(report.Table{Sheet: repSheet("funds_year"), Caption: rvt("report.caption.funds_year"), Columns: cols, Rows: rows,
-		Total: repTotal(total), Note: rvt("report.note.funds_year")})
+	b.add(report.Table{Sheet: repSheet("funds_year"), Caption: tv("report.caption.funds_year"), Columns: cols, Rows: rows,
+		Total: repTotal(total), Note: tv("report.note.funds_year")})
 }
 
 func repTotal(vals []int64) []report.Cell {
-	out := []report.Cell{repText(rvt("report.total"))}
+	out := []report.Cell{repText(tv("report.total"))}
 	for _, v := range vals {
 		out = append(out, repNum(v))
 	}
@@ -549,9 +549,9 @@ func (b *reportBuilder) fundsBySource() {
 			total[i] += s[i]
 		}
 	}
-	b.add(report.Table{Sheet: repSheet("funds_source"), Caption: rvt("report.caption.funds_source"),
+	b.add(report.Table{Sheet: repSheet("funds_source"), Caption: tv("report.caption.funds_source"),
 		Columns: []report.Column{repCol("source", report.Text, 3), repCol("approved", report.Money, 2), repCol("disbursed", report.Money, 2), repCol("settled", report.Money, 2)},
-		Rows:    rows, Total: repTotal(total[:]), Note: rvt("report.note.funds_source")})
+		Rows:    rows, Total: repTotal(total[:]), Note: tv("report.note.funds_source")})
 }
 
 // areaRow sums the funded projects of one content area.
@@ -592,9 +592,9 @@ func (b *reportBuilder) projectsByArea() {
 		total[1] += r.state
 		total[2] += r.counterpart
 	}
-	b.add(report.Table{Sheet: repSheet("areas"), Caption: rvt("report.caption.areas"),
+	b.add(report.Table{Sheet: repSheet("areas"), Caption: tv("report.caption.areas"),
 		Columns: []report.Column{repCol("area", report.Text, 4), repCol("projects", report.Count, 1), repCol("state_approved", report.Money, 2), repCol("counterpart", report.Money, 2)},
-		Rows:    rows, Total: repTotal(total[:]), Note: rvt("report.note.areas")})
+		Rows:    rows, Total: repTotal(total[:]), Note: tv("report.note.areas")})
 }
 
 // supportColumns are the columns of the supported-establishment tables
@@ -624,19 +624,19 @@ func (b *reportBuilder) supportedByCommune() {
 	slices.SortStableFunc(groups, func(x, y store.ReportGroup) int {
 		return cmp.Or(vi.Compare(x.Name, y.Name), strings.Compare(x.Key, y.Key))
 	})
-	b.add(report.Table{Sheet: repSheet("support_commune"), Caption: rvt("report.caption.support_commune"), Columns: supportColumns(repCol("commune_at_time", report.Text, 3)),
+	b.add(report.Table{Sheet: repSheet("support_commune"), Caption: tv("report.caption.support_commune"), Columns: supportColumns(repCol("commune_at_time", report.Text, 3)),
 		Rows: groupRows(groups, func(g store.ReportGroup) string { return repAtTime(g.Name, g.Former) }), Total: b.supportTotal(),
-		Note: rvt("report.note.support_commune")})
+		Note: tv("report.note.support_commune")})
 }
 
 func (b *reportBuilder) supportedByTrade() {
-	b.add(report.Table{Sheet: repSheet("support_trade"), Caption: rvt("report.caption.support_trade"), Columns: supportColumns(repCol("trade", report.Text, 3)),
+	b.add(report.Table{Sheet: repSheet("support_trade"), Caption: tv("report.caption.support_trade"), Columns: supportColumns(repCol("trade", report.Text, 3)),
 		Rows: groupRows(b.data.ByTrade, func(g store.ReportGroup) string {
 			if g.Name == "" {
-				return rvt("report.trade_unknown")
+				return tv("report.trade_unknown")
 			}
 			return g.Name
-		}), Total: b.supportTotal(), Note: rvt("report.note.support_trade")})
+		}), Total: b.supportTotal(), Note: tv("report.note.support_trade")})
 }
 
 func (b *reportBuilder) supportedByKind() {
@@ -656,13 +656,13 @@ func (b *reportBuilder) supportedByKind() {
 			groups = append(groups, g)
 		}
 	}
-	b.add(report.Table{Sheet: repSheet("support_kind"), Caption: rvt("report.caption.support_kind"), Columns: supportColumns(repCol("kind", report.Text, 3)),
+	b.add(report.Table{Sheet: repSheet("support_kind"), Caption: tv("report.caption.support_kind"), Columns: supportColumns(repCol("kind", report.Text, 3)),
 		Rows: groupRows(groups, func(g store.ReportGroup) string { return repKind(g.Key) }), Total: b.supportTotal()})
 }
 
 // repKind names an establishment kind in Vietnamese.
 func repKind(kind string) string {
-	if s := rvt("kind." + kind); s != "kind."+kind {
+	if s := tv("kind." + kind); s != "kind."+kind {
 		return s
 	}
 	return kind
@@ -683,9 +683,9 @@ func (b *reportBuilder) featuredByYear() {
 	levels := b.featuredLevels()
 	cols := []report.Column{repCol("year", report.Text, 1)}
 	for _, l := range levels {
-		title := rvt("record.cert.level." + l)
+		title := tv("record.cert.level." + l)
 		if l == "" || title == "record.cert.level."+l {
-			title = rvt("report.level_unknown", l)
+			title = tv("report.level_unknown", l)
 		}
 		cols = append(cols, report.Column{Title: title, Kind: report.Count, Width: 1})
 	}
@@ -712,8 +712,8 @@ func (b *reportBuilder) featuredByYear() {
 		total[len(levels)] += sum
 		rows = append(rows, row)
 	}
-	b.add(report.Table{Sheet: repSheet("featured"), Caption: rvt("report.caption.featured"), Columns: cols, Rows: rows, Total: repTotal(total),
-		Note: rvt("report.note.featured")})
+	b.add(report.Table{Sheet: repSheet("featured"), Caption: tv("report.caption.featured"), Columns: cols, Rows: rows, Total: repTotal(total),
+		Note: tv("report.note.featured")})
 }
 
 // outreachByCommune lists every commune of the at-time set in force in
@@ -763,11 +763,11 @@ func (b *reportBuilder) outreachByCommune() {
 		total[0] += r.sessions
 		total[1] += r.people
 	}
-	note := rvt("report.note.outreach")
+	note := tv("report.note.outreach")
 	if b.outreachPartial {
-		note += " " + rvt("report.note.outreach_partial")
+		note += " " + tv("report.note.outreach_partial")
 	}
-	b.add(report.Table{Sheet: repSheet("outreach"), Caption: rvt("report.caption.outreach"),
+	b.add(report.Table{Sheet: repSheet("outreach"), Caption: tv("report.caption.outreach"),
 		Columns: []report.Column{repCol("commune_at_time", report.Text, 3), repCol("sessions", report.Count, 1), repCol("people", report.Count, 1)},
 		Rows:    cells, Total: repTotal(total[:]), Note: note})
 }
@@ -794,8 +794,8 @@ func (b *reportBuilder) projectList() {
 		total[0] += p.StateApproved
 		total[1] += p.Counterpart
 	}
-	tot := []report.Cell{repText(rvt("report.total")), repText(""), repText(""), repText(""), repText(""), repText(""), repNum(total[0]), repNum(total[1])}
-	b.add(report.Table{Sheet: repSheet("projects"), Caption: rvt("report.caption.projects"),
+	tot := []report.Cell{repText(tv("report.total")), repText(""), repText(""), repText(""), repText(""), repText(""), repNum(total[0]), repNum(total[1])}
+	b.add(report.Table{Sheet: repSheet("projects"), Caption: tv("report.caption.projects"),
 		Columns: []report.Column{repCol("code", report.Text, 2), repCol("title", report.Text, 5), repCol("year", report.Text, 1), repCol("commune_at_time", report.Text, 2),
 			repCol("area", report.Text, 3), repCol("state", report.Text, 2), repCol("state_approved", report.Money, 2), repCol("counterpart", report.Money, 2)},
 		Rows: rows, Total: tot})
@@ -828,8 +828,8 @@ func (b *reportBuilder) charts() {
 		}
 	}
 	if len(series) > 0 {
-		b.ds.Charts = append(b.ds.Charts, report.Chart{Title: rvt("report.chart.funds_year"), Kind: report.StackedBar, Categories: years,
-			Series: series, Unit: rvt("report.unit.million_dong"), Table: repSheet("funds_year")})
+		b.ds.Charts = append(b.ds.Charts, report.Chart{Title: tv("report.chart.funds_year"), Kind: report.StackedBar, Categories: years,
+			Series: series, Unit: tv("report.unit.million_dong"), Table: repSheet("funds_year")})
 	}
 	var cats []string
 	var vals []float64
@@ -837,15 +837,15 @@ func (b *reportBuilder) charts() {
 		cats = append(cats, r.name)
 		vals = append(vals, float64(r.projects))
 	}
-	b.ds.Charts = append(b.ds.Charts, report.Chart{Title: rvt("report.chart.areas"), Kind: report.Bar, Categories: cats,
-		Series: []report.Series{{Name: rvt("report.col.projects"), Values: vals}}, Unit: rvt("report.unit.project"), Table: repSheet("areas")})
+	b.ds.Charts = append(b.ds.Charts, report.Chart{Title: tv("report.chart.areas"), Kind: report.Bar, Categories: cats,
+		Series: []report.Series{{Name: tv("report.col.projects"), Values: vals}}, Unit: tv("report.unit.project"), Table: repSheet("areas")})
 	rows := b.outreachRows
-	title := rvt("report.chart.outreach")
+	title := tv("report.chart.outreach")
 	if len(rows) > reportChartBarsMax {
 		rows = slices.Clone(rows)
 		slices.SortStableFunc(rows, func(x, y outreachRow) int { return cmp.Compare(y.sessions, x.sessions) })
 		rows = rows[:reportChartBarsMax]
-		title = rvt("report.chart.outreach_top", reportChartBarsMax)
+		title = tv("report.chart.outreach_top", reportChartBarsMax)
 	}
 	if len(rows) > 0 {
 		cats, vals = nil, nil
@@ -854,7 +854,7 @@ func (b *reportBuilder) charts() {
 			vals = append(vals, float64(r.sessions))
 		}
 		b.ds.Charts = append(b.ds.Charts, report.Chart{Title: title, Kind: report.Bar, Categories: cats,
-			Series: []report.Series{{Name: rvt("report.col.sessions"), Values: vals}}, Unit: rvt("report.unit.session"), Table: repSheet("outreach")})
+			Series: []report.Series{{Name: tv("report.col.sessions"), Values: vals}}, Unit: tv("report.unit.session"), Table: repSheet("outreach")})
 	}
 }
 
@@ -871,7 +871,7 @@ func (b *reportBuilder) caveats(today kc.Date) {
 		}
 	}
 	if len(former) > 0 {
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.at_time"))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.at_time"))
 	}
 	if len(partial) > 0 {
 		sortUnits(partial)
@@ -879,24 +879,24 @@ func (b *reportBuilder) caveats(today kc.Date) {
 		for _, u := range partial {
 			names = append(names, repAtTime(u.Name, !u.Current()))
 		}
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.partial", strings.Join(names, ", ")))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.partial", strings.Join(names, ", ")))
 	}
 	if ds.Former {
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.registry_today"))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.registry_today"))
 	}
 	if b.data.Projects == nil {
 		if n := projectsOfLevel(b.data, ""); n > ReportListMax {
-			ds.Caveats = append(ds.Caveats, rvt("report.caveat.list_omitted", vi.FormatNumber(n), ReportListMax))
+			ds.Caveats = append(ds.Caveats, tv("report.caveat.list_omitted", vi.FormatNumber(n), ReportListMax))
 		}
 	}
 	if b.outreachPartial {
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.outreach_partial"))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.outreach_partial"))
 	}
 	if b.to >= today.Year() {
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.until_today", today.Year(), dayText(today)))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.until_today", today.Year(), dayText(today)))
 	}
 	if ds.Empty {
-		ds.Caveats = append(ds.Caveats, rvt("report.caveat.empty", repPeriod(b.from, b.to)))
+		ds.Caveats = append(ds.Caveats, tv("report.caveat.empty", repPeriod(b.from, b.to)))
 	}
 }
 

@@ -72,7 +72,7 @@ func repCap(items []string) []string {
 		return items
 	}
 	rest := len(items) - reportItemsMax
-	return append(slices.Clip(items[:reportItemsMax]), rvt("report.more", repCount(int64(rest))))
+	return append(slices.Clip(items[:reportItemsMax]), tv("report.more", repCount(int64(rest))))
 }
 
 // wideScheme reports whether a scheme is national or provincial.
@@ -114,18 +114,18 @@ func criteriaFinding(sr ScreenReport) *report.Finding {
 	share := func(n int) string { return report.FormatBasisPoints(int64(n) * 10000 / total) }
 	var text string
 	if sr.NoneEligible > 0 {
-		text = rvt("report.finding.criteria_failed", repCount(int64(sr.NoneEligible)), repCount(total), share(sr.NoneEligible), dayText(sr.On))
+		text = tv("report.finding.criteria_failed", repCount(int64(sr.NoneEligible)), repCount(total), share(sr.NoneEligible), dayText(sr.On))
 	} else {
-		text = rvt("report.finding.criteria_some", dayText(sr.On))
+		text = tv("report.finding.criteria_some", dayText(sr.On))
 	}
 	if worst != nil {
-		text += " " + rvt("report.finding.criteria_scheme", worst.Rule.Name, repCount(int64(worst.NotEligible)), repCount(total), share(worst.NotEligible))
+		text += " " + tv("report.finding.criteria_scheme", worst.Rule.Name, repCount(int64(worst.NotEligible)), repCount(total), share(worst.NotEligible))
 	}
 	var items []string
 	if len(crits) > 0 {
-		text += " " + rvt("report.finding.criteria_top", crits[0].label, repCount(int64(crits[0].n)), share(crits[0].n))
+		text += " " + tv("report.finding.criteria_top", crits[0].label, repCount(int64(crits[0].n)), share(crits[0].n))
 		for _, c := range crits[:min(5, len(crits))] {
-			items = append(items, rvt("report.item.criterion", c.label, repCount(int64(c.n))))
+			items = append(items, tv("report.item.criterion", c.label, repCount(int64(c.n))))
 		}
 	}
 	return &report.Finding{Code: FindingCriteriaFailed, Text: text, Items: items}
@@ -155,7 +155,7 @@ func noOutreachFinding(in findingInput) *report.Finding {
 		items = append(items, repAtTime(u.Name, !u.Current()))
 	}
 	return &report.Finding{Code: FindingNoOutreach, Items: repCap(items),
-		Text: rvt("report.finding.no_outreach", repCount(int64(len(none))), repCount(int64(len(in.communes))), repPeriod(in.from, in.to))}
+		Text: tv("report.finding.no_outreach", repCount(int64(len(none))), repCount(int64(len(in.communes))), repPeriod(in.from, in.to))}
 }
 
 // unfundedAreaFinding names the content areas in force in the period with
@@ -177,7 +177,7 @@ func unfundedAreaFinding(in findingInput) *report.Finding {
 		return nil
 	}
 	return &report.Finding{Code: FindingUnfundedArea, Items: items,
-		Text: rvt("report.finding.unfunded_area", len(items), len(in.areas), repPeriod(in.from, in.to))}
+		Text: tv("report.finding.unfunded_area", len(items), len(in.areas), repPeriod(in.from, in.to))}
 }
 
 // unspentFinding: plan envelopes left uncommitted, and approved state
@@ -188,13 +188,13 @@ func unspentFinding(in findingInput) *report.Finding {
 	var planLeft int64
 	for _, p := range in.plans {
 		planLeft += p.amount
-		items = append(items, rvt("report.item.plan_unspent", p.plan.Year, p.plan.UnitName, vi.FormatNumber(p.amount)))
+		items = append(items, tv("report.item.plan_unspent", p.plan.Year, p.plan.UnitName, vi.FormatNumber(p.amount)))
 	}
 	if planLeft > 0 {
-		text = rvt("report.finding.plan_unspent", vi.FormatNumber(planLeft), len(in.plans))
+		text = tv("report.finding.plan_unspent", vi.FormatNumber(planLeft), len(in.plans))
 	}
 	if in.data.SettledUnspent > 0 {
-		s := rvt("report.finding.settled_unspent", vi.FormatNumber(in.data.SettledUnspent))
+		s := tv("report.finding.settled_unspent", vi.FormatNumber(in.data.SettledUnspent))
 		if text != "" {
 			text += " "
 		}
@@ -213,10 +213,10 @@ func overdueFinding(in findingInput) *report.Finding {
 	}
 	var items []string
 	for _, p := range in.data.Overdue {
-		items = append(items, rvt("report.item.overdue", p.Code, p.Title, dayText(p.AcceptedOn), dayText(p.AcceptedOn.AddDays(in.settlementDays))))
+		items = append(items, tv("report.item.overdue", p.Code, p.Title, dayText(p.AcceptedOn), dayText(p.AcceptedOn.AddDays(in.settlementDays))))
 	}
 	return &report.Finding{Code: FindingOverdueSettlement, Items: repCap(items),
-		Text: rvt("report.finding.overdue", len(in.data.Overdue), in.settlementDays)}
+		Text: tv("report.finding.overdue", len(in.data.Overdue), in.settlementDays)}
 }
 
 // employedFinding: fewer than half the trainees employed afterwards.
@@ -226,5 +226,5 @@ func employedFinding(d *store.ReportData) *report.Finding {
 		return nil
 	}
 	return &report.Finding{Code: FindingEmployedLow,
-		Text: rvt("report.finding.employed_low", report.FormatBasisPoints(employed*10000/trainees), repCount(employed), repCount(trainees), report.FormatBasisPoints(employedMinBP))}
+		Text: tv("report.finding.employed_low", report.FormatBasisPoints(employed*10000/trainees), repCount(employed), repCount(trainees), report.FormatBasisPoints(employedMinBP))}
 }

@@ -4,7 +4,6 @@ import (
 	"strings"
 
 	"khuyencong/internal/kc"
-	"khuyencong/internal/locale"
 	"khuyencong/internal/report"
 	"khuyencong/internal/store"
 )
@@ -108,11 +107,8 @@ func featuredOf(d *store.ReportData, level string) int64 {
 	return n
 }
 
-// rvt is the Vietnamese text of a key.
-func rvt(key string, args ...any) string { return locale.T("vi", key, args...) }
-
 // fundedWords is the definition phrase of the funded projects of a report.
-func fundedWords() string { return rvt("report.def.funded") }
+func fundedWords() string { return tv("report.def.funded") }
 
 // catalogue builds the indicator catalogue in display order.
 func catalogue() []indicator {
@@ -182,7 +178,7 @@ func catalogue() []indicator {
 // repLevel names a recognition level in Vietnamese ("cấp tỉnh").
 func repLevel(level string) string {
 	key := "record.cert.level." + level
-	if s := rvt(key); s != key {
+	if s := tv(key); s != key {
 		return strings.ToLower(s[:1]) + s[1:]
 	}
 	return level
@@ -209,16 +205,16 @@ func (in indicator) def() IndicatorDef {
 	}
 	d := IndicatorDef{
 		Code:       in.code,
-		Group:      rvt("report.group." + in.group),
-		Label:      rvt("report.ind." + in.code),
-		Definition: rvt("report.def."+in.code, args...),
-		Unit:       rvt("report.unit." + in.unit),
+		Group:      tv("report.group." + in.group),
+		Label:      tv("report.ind." + in.code),
+		Definition: tv("report.def."+in.code, args...),
+		Unit:       tv("report.unit." + in.unit),
 		Kind:       in.kind,
 	}
 	if level, ok := strings.CutPrefix(in.code, FeaturedPrefix); ok {
 		// The per-level indicators share one label and definition.
-		d.Label = rvt("report.ind.featured_products_level", repLevel(level))
-		d.Definition = rvt("report.def.featured_products_level", args...)
+		d.Label = tv("report.ind.featured_products_level", repLevel(level))
+		d.Definition = tv("report.def.featured_products_level", args...)
 	}
 	return d
 }

@@ -30,7 +30,7 @@ var (
 )
 
 // recT renders a "records." message in Vietnamese.
-func recT(key string, args ...any) string { return locale.T("vi", "records."+key, args...) }
+func recT(key string, args ...any) string { return tv("records."+key, args...) }
 
 // PlanDocument composes the annual khuyến công plan (KẾ HOẠCH "Khuyến
 // công năm <year> của <unit>") of plan id, read with Plan (so a plan out
@@ -231,6 +231,22 @@ func (a *App) recPlanProjects(ctx context.Context, v PlanView, areas map[string]
 	return out, others, nil
 }
 
+// recProjectDoc reads project projectID (in the caller's scope) for a
+// document only a project in one of states may have — any other state is
+// EConflict with stateKey naming it — and the document's header, place
+// and issuer.
+func (a *App) recProjectDoc(ctx context.Context, projectID int64, states []string, stateKey, abbr string) (ProjectView, report.Document, string, string, error) {
+	v, err := a.Project(ctx, projectID)
+	if err != nil {
+		return v, report.Document{}, "", "", err
+	}
+	if !slices.Contains(states, v.State) {
+		return v, report.Document{}, "", "", kc.Errorf(kc.EConflict, stateKey, stateLabel(v.State))
+	}
+	d, place, issuer, err := a.recProjectHeader(ctx, v.Project, abbr)
+	return v, d, place, issuer, err
+}
+
 // DecisionDraft composes the draft decision (QUYẾT ĐỊNH "Về việc phê
 // duyệt đề án khuyến công <title>") approving project id, read with
 // Project (so a project out of the caller's scope is not found): the
@@ -244,14 +260,7 @@ func (a *App) recPlanProjects(ctx context.Context, v PlanView, areas map[string]
 // Only a registered, appraised or approved project has one; any other
 // state is EConflict naming it.
 func (a *App) DecisionDraft(ctx context.Context, projectID int64) (report.Document, error) {
-	v, err := a.Project(ctx, projectID)
-	if err != nil {
-		return report.Document{}, err
-	}
-	if !slices.Contains(recDecisionStates, v.State) {
-		return report.Document{}, kc.Errorf(kc.EConflict, "records.err.decision_state", stateLabel(v.State))
-	}
-	d, place, _, err := a.recProjectHeader(ctx, v.Project, DocDecision)
+	v, d, place, _, err := a.recProjectDoc(ctx, projectID, recDecisionStates, "records.err.decision_state", DocDecision)
 	if err != nil {
 		return report.Document{}, err
 	}
@@ -344,14 +353,7 @@ func (a *App) DecisionDraft(ctx context.Context, projectID int64) (report.Docume
 // signatures side by side. Only a project in progress, accepted, settled
 // or closed has them; any other state is EConflict naming it.
 func (a *App) AcceptanceMinutes(ctx context.Context, projectID int64) (report.Document, error) {
-	v, err := a.Project(ctx, projectID)
-	if err != nil {
-		return report.Document{}, err
-	}
-	if !slices.Contains(recMinutesStates, v.State) {
-		return report.Document{}, kc.Errorf(kc.EConflict, "records.err.minutes_state", stateLabel(v.State))
-	}
-	d, place, issuer, err := a.recProjectHeader(ctx, v.Project, DocMinutes)
+	v, d, place, issuer, err := a.recProjectDoc(ctx, projectID, recMinutesStates, "records.err.minutes_state", DocMinutes)
 	if err != nil {
 		return report.Document{}, err
 	}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"slices"
@@ -104,4 +105,30 @@ func (a *App) ProjectIDByCode(ctx context.Context, code string) (int64, error) {
 		}
 	}
 	return 0, kc.FieldError("project", "reportcli.err_project", code)
+}
+
+// DocumentFile is a rendered document ready to send: its bytes, media
+// type and file name ("<document name>.<format>").
+type DocumentFile struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// RenderDocumentFile renders d in format (DOCX when empty; an unknown
+// format is a field error on "format") into memory, so a failure is
+// reported before anything is sent.
+func RenderDocumentFile(d report.Document, format string) (DocumentFile, error) {
+	if format == "" {
+		format = FormatDOCX
+	}
+	format, err := ParseDocumentFormat(format)
+	if err != nil {
+		return DocumentFile{}, err
+	}
+	var buf bytes.Buffer
+	if err := RenderDocument(&buf, d, format); err != nil {
+		return DocumentFile{}, err
+	}
+	return DocumentFile{Name: d.Name + "." + format, ContentType: DocumentContentType(format), Data: buf.Bytes()}, nil
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"html/template"
 	"net/http"
@@ -198,13 +197,11 @@ func (s *Server) downloadProjectDocument(w http.ResponseWriter, r *http.Request)
 // download takes a token from the caller's export bucket, since
 // documents are costly to build.
 func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request, format string, build func(context.Context) (report.Document, error)) {
-	if format == "" {
-		format = app.FormatDOCX
-	}
-	format, err := app.ParseDocumentFormat(format)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if format != "" {
+		if _, err := app.ParseDocumentFormat(format); err != nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	if !s.exportAllowed(w, r) {
 		return
@@ -214,16 +211,16 @@ func (s *Server) sendDocument(w http.ResponseWriter, r *http.Request, format str
 		s.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := app.RenderDocument(&buf, d, format); err != nil {
+	f, err := app.RenderDocumentFile(d, format)
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	h := w.Header()
-	h.Set("Content-Type", app.DocumentContentType(format))
-	h.Set("Content-Disposition", attachmentDisposition("attachment", d.Name+"."+format))
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	h.Set("Content-Type", f.ContentType)
+	h.Set("Content-Disposition", attachmentDisposition("attachment", f.Name))
+	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
-	w.Write(buf.Bytes())
+	w.Write(f.Data)
 }

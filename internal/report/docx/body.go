@@ -524,9 +524,12 @@ func (b *builder) table(t *report.Table) {
 }
 
 // chart draws c as PNG and writes it as an inline picture as wide as the
-// text, with the title as caption under it.
+// text, with the title as caption under it (and not drawn again inside
+// the picture, as in the PDF).
 func (b *builder) chart(c *report.Chart) error {
-	data, err := pngChart(*c, chartW, chartH)
+	untitled := *c
+	untitled.Title = ""
+	data, err := pngChart(untitled, chartW, chartH)
 	if err != nil {
 		return fmt.Errorf("docx: chart %q: %w", c.Title, err)
 	}
