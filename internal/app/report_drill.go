@@ -199,3 +199,12 @@ func (a *App) drillProjects(ctx context.Context, code string, from, to int) ([]P
 	}
 	return out, nil
 }
+
+// PeriodCharts returns the charts of the period dataset, none when the
+// dashboard holds no report (a role without the registry).
+func (d ReportDashboard) PeriodCharts() []report.Chart {
+	if d.Period == nil {
+		return nil
+	}
+	return d.Period.Charts
+}

@@ -315,7 +315,7 @@ func TestPeriodReportRecomputedInSQL(t *testing.T) {
 			nonZero     []string // the demo story must show these
 		}{
 			{"467", kc.LevelDistrict, 2015, 2020, true, []string{"funds_state_approved", "funds_district", "counterpart_mobilised", "projects_total",
-				"establishments_supported", "trainees", "machines", "outreach_sessions", "people_reached", "establishments_registered"}},
+				"establishments_supported", "trainees", "machines", "outreach_sessions", "people_reached", "establishments_registered", "featured_products", "fairs", "brands"}},
 			{"19564", kc.LevelCommune, 2026, 2026, false, []string{"projects_total", "establishments_supported", "outreach_sessions", "establishments_registered"}},
 		}
 		for _, c := range cases {

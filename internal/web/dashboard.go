@@ -64,18 +64,27 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 	for _, f := range d.Funding {
 		v.FundingTotal += f.Amount
 	}
-	if v.Report, err = s.app.ReportDashboard(r.Context(), r.URL.Query().Get("unit")); err != nil {
+	v.Report, err = s.app.ReportDashboard(r.Context(), r.URL.Query().Get("unit"))
+	switch {
+	case kc.ErrorCode(err) == kc.EForbidden && r.URL.Query().Get("unit") == "":
+		// A role without the registry (a council member) keeps the counts
+		// and gets no indicators; asking for a unit is refused as usual.
+		v.Report = app.ReportDashboard{}
+	case err != nil:
 		s.fail(w, r, err)
 		return
 	}
 	for _, code := range dashboardKeys {
+		if v.Report.Current == nil {
+			break
+		}
 		y, ok1 := v.Report.Current.Indicator(code)
 		pd, ok2 := v.Report.Period.Indicator(code)
 		if ok1 && ok2 {
 			v.Key = append(v.Key, keyIndicator{Code: code, Label: y.Label, Unit: y.Unit, Definition: y.Definition, Year: y, Period: pd})
 		}
 	}
-	for _, c := range v.Report.Period.Charts {
+	for _, c := range v.Report.PeriodCharts() {
 		svg, err := chart.SVG(c)
 		if err != nil {
 			s.fail(w, r, err)

@@ -119,3 +119,34 @@ func TestReportScreens(t *testing.T) {
 		}
 	})
 }
+
+// TestDashboardWithoutRegistry: a council member, who may not read the
+// registry, still gets the dashboard's counts without the indicators;
+// asking for a unit's dashboard is refused.
+func TestDashboardWithoutRegistry(t *testing.T) {
+	f := newProjectScope(t, storetest.OpenSQLite(t))
+	member := f.login(t, userCouncil)
+	d := member.doc("/", http.StatusOK)
+	if d.Find("#count-establishments").Length() != 1 || d.Find("#key-table").Length() != 0 {
+		t.Error("a council member should see the counts and no indicator table")
+	}
+	if res := member.get("/?unit=" + f.communeA.Code); res.StatusCode != http.StatusForbidden {
+		t.Errorf("a unit's dashboard for a council member: %d", res.StatusCode)
+	}
+	// Commune A's officer: the indicators, and the commune's funded
+	// project to drill into (the approved one, not the registered one).
+	f.scope.SeedPlanProjects(t, 2026)
+	officer := f.login(t, userOfficerA)
+	d = officer.doc("/", http.StatusOK)
+	if d.Find("#key-table tbody tr").Length() == 0 {
+		t.Error("a commune officer's dashboard lacks the indicators")
+	}
+	if got := strings.TrimSpace(d.Find("#drill-projects tbody a").Text()); got != "K-APPROVED" {
+		t.Errorf("drill-down projects %q, want K-APPROVED", got)
+	}
+	// The province officer drills from the province to its communes.
+	d = f.login(t, userProvince).doc("/", http.StatusOK)
+	if d.Find(`#drill tr[data-code="`+f.communeA.Code+`"] a`).Length() != 1 {
+		t.Error("the province dashboard has no row to drill into commune A")
+	}
+}
