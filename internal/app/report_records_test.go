@@ -2,8 +2,6 @@ package app_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
+	"khuyencong/internal/locale/localetest"
 	"khuyencong/internal/report"
 	"khuyencong/internal/report/xlsx"
 	"khuyencong/internal/store"
@@ -456,38 +455,12 @@ func TestAcceptanceMinutes(t *testing.T) {
 // use has a Vietnamese and an English message, and that records.json
 // holds no unused key.
 func TestRecordsMessages(t *testing.T) {
-	b, err := os.ReadFile("report_records.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	used := map[string]bool{}
-	for _, m := range regexp.MustCompile(`recT\("([a-z_.0-9]+)"`).FindAllStringSubmatch(string(b), -1) {
-		used["records."+m[1]] = true
-	}
-	for _, m := range regexp.MustCompile(`"(records\.[a-z_.0-9]*[a-z0-9])"`).FindAllStringSubmatch(string(b), -1) {
-		used[m[1]] = true
+	used := localetest.Used(t, "report_records.go", regexp.MustCompile(`recT\("([a-z_.0-9]+)"`), "records.")
+	for k := range localetest.Used(t, "report_records.go", regexp.MustCompile(`"(records\.[a-z_.0-9]*[a-z0-9])"`), "") {
+		used[k] = true
 	}
 	for _, abbr := range []string{"nd", "tt", "ttlt", "qd", "nq"} {
 		used["records.legal_type."+abbr] = true
 	}
-	for _, lang := range locale.Languages {
-		raw, err := os.ReadFile("../locale/messages/" + lang + "/records.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var msgs map[string]string
-		if err := json.Unmarshal(raw, &msgs); err != nil {
-			t.Fatal(err)
-		}
-		for k := range used {
-			if _, ok := msgs[k]; !ok {
-				t.Errorf("%s: no message %q", lang, k)
-			}
-		}
-		for k := range msgs {
-			if strings.HasPrefix(k, "records.") && !used[k] {
-				t.Errorf("%s: unused message %q", lang, k)
-			}
-		}
-	}
+	localetest.Check(t, "records.json", used, "records.")
 }

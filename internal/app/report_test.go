@@ -3,10 +3,8 @@ package app_test
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -18,6 +16,7 @@ import (
 	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
+	"khuyencong/internal/locale/localetest"
 	"khuyencong/internal/report"
 	"khuyencong/internal/store"
 	"khuyencong/internal/store/storetest"
@@ -658,58 +657,20 @@ func BenchmarkPeriodReport(b *testing.B) {
 // TestReportMessages checks that the report's message catalogues (vi and
 // en) hold the same keys, and every key the report code names literally.
 func TestReportMessages(t *testing.T) {
-	keys := map[string]map[string]string{}
-	for _, lang := range locale.Languages {
-		b, err := os.ReadFile(filepath.Join("..", "locale", "messages", lang, "reports.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		keys[lang] = m
-	}
-	for k := range keys["vi"] {
-		if _, ok := keys["en"][k]; !ok {
-			t.Errorf("en lacks %s", k)
-		}
-	}
-	for k := range keys["en"] {
-		if _, ok := keys["vi"][k]; !ok {
-			t.Errorf("vi lacks %s", k)
-		}
-	}
-	literal := regexp.MustCompile(`"(report\.[a-z0-9_.]+)"`)
-	found := 0
-	for _, name := range []string{"report.go", "report_indicators.go", "report_findings.go"} {
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
-			if strings.HasSuffix(m[1], ".") {
-				continue // a prefix completed at run time
-			}
-			found++
-			if _, ok := keys["vi"][m[1]]; !ok {
-				t.Errorf("%s names %s, missing from reports.json", name, m[1])
-			}
-		}
-	}
-	if found < 40 {
-		t.Errorf("only %d keys found; is the pattern broken?", found)
+	used := localetest.Used(t, "report*.go", regexp.MustCompile(`"(report\.[a-z0-9_.]+)"`), "")
+	if len(used) < 40 {
+		t.Errorf("only %d keys found; is the pattern broken?", len(used))
 	}
 	// Keys completed at run time.
 	for _, suffix := range []string{"sheet.funds_year", "sheet.funds_source", "sheet.areas", "sheet.support_commune", "sheet.support_trade",
 		"sheet.support_kind", "sheet.featured", "sheet.outreach", "sheet.projects"} {
-		if _, ok := keys["vi"]["report."+suffix]; !ok {
-			t.Errorf("missing report.%s", suffix)
-		}
+		used["report."+suffix] = true
 	}
 	for _, src := range kc.FundingSources {
-		if _, ok := keys["vi"]["report.source."+src]; !ok {
-			t.Errorf("missing report.source.%s", src)
-		}
+		used["report.source."+src] = true
 	}
+	localetest.Check(t, "reports.json", used, "")
+	// Every key of each language exists in the other.
+	vi := localetest.Used(t, "../locale/messages/vi/reports.json", regexp.MustCompile(`"(report\.[a-z0-9_.]+)":`), "")
+	localetest.Check(t, "reports.json", vi, "report.")
 }

@@ -3,11 +3,8 @@ package xlsx
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -18,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"khuyencong/internal/locale"
+	"khuyencong/internal/locale/localetest"
 	"khuyencong/internal/report"
 	"khuyencong/internal/report/reporttest"
 )
@@ -539,46 +537,11 @@ func TestRenderLargeTable(t *testing.T) {
 // TestMessages checks that every "xlsx." key the renderer uses has a
 // Vietnamese and an English message.
 func TestMessages(t *testing.T) {
-	files, err := filepath.Glob("*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	used := map[string]bool{}
-	for _, name := range files {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range regexp.MustCompile(`"(xlsx\.[a-z_]+)"`).FindAllStringSubmatch(string(b), -1) {
-			used[m[1]] = true
-		}
-	}
+	used := localetest.Used(t, "*.go", regexp.MustCompile(`"(xlsx\.[a-z_]+)"`), "")
 	if len(used) < 5 {
 		t.Fatalf("found only %d keys", len(used))
 	}
-	for _, lang := range locale.Languages {
-		b, err := os.ReadFile("../../locale/messages/" + lang + "/records.json")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var msgs map[string]string
-		if err := json.Unmarshal(b, &msgs); err != nil {
-			t.Fatal(err)
-		}
-		for k := range used {
-			if msgs[k] == "" {
-				t.Errorf("%s: no message %q", lang, k)
-			}
-		}
-		for k := range msgs {
-			if strings.HasPrefix(k, "xlsx.") && !used[k] {
-				t.Errorf("%s: unused message %q", lang, k)
-			}
-		}
-	}
+	localetest.Check(t, "records.json", used, "xlsx.")
 }
 
 // TestRenderEdgeCases renders what a generator may produce on empty data:
