@@ -1,15 +1,12 @@
 package app_test
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
-	"strings"
 	"testing"
 
 	"khuyencong/internal/app"
 	"khuyencong/internal/kc"
+	"khuyencong/internal/locale/localetest"
 )
 
 // TestProjectMessagesExist checks that every "projects.*" key the project
@@ -17,25 +14,10 @@ import (
 // source, output kind, step date or deadline kind, has a Vietnamese and an
 // English message, and that the topic files hold no unused key.
 func TestProjectMessagesExist(t *testing.T) {
-	files, err := filepath.Glob("project*.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	re := regexp.MustCompile(`"(projects\.[a-z_.0-9]+)"`)
-	used := map[string]bool{}
-	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range re.FindAllStringSubmatch(string(b), -1) {
-			if !strings.HasSuffix(m[1], ".") &&
-				!projSettingKey(m[1]) {
-				used[m[1]] = true
-			}
+	used := localetest.Used(t, "project*.go", regexp.MustCompile(`"(projects\.[a-z_.0-9]+)"`), "")
+	for k := range used {
+		if projSettingKey(k) {
+			delete(used, k)
 		}
 	}
 	for _, s := range app.ProjectStates {
@@ -59,26 +41,7 @@ func TestProjectMessagesExist(t *testing.T) {
 	for _, l := range []string{app.LevelNational, app.LevelLocal} {
 		used["projects.level."+l] = true
 	}
-	for _, lang := range []string{"vi", "en"} {
-		b, err := os.ReadFile(filepath.Join("..", "locale", "messages", lang, "projects.json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var cat map[string]string
-		if err := json.Unmarshal(b, &cat); err != nil {
-			t.Fatal(err)
-		}
-		for k := range used {
-			if cat[k] == "" {
-				t.Errorf("%s: no message for %s", lang, k)
-			}
-		}
-		for k := range cat {
-			if !used[k] {
-				t.Errorf("%s: %s is not used", lang, k)
-			}
-		}
-	}
+	localetest.Check(t, "projects.json", used, "projects.")
 }
 
 // projSettingKey reports whether key is a setting name rather than a message.
