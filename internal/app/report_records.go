@@ -231,20 +231,38 @@ func (a *App) recPlanProjects(ctx context.Context, v PlanView, areas map[string]
 	return out, others, nil
 }
 
+// recProject is what a project document is written from: the project,
+// the document with its header, the place and the issuer's name, the
+// content-area names and the beneficiaries' names.
+type recProject struct {
+	v             ProjectView
+	d             report.Document
+	place, issuer string
+	areas         map[string]string
+	bens          []string
+}
+
 // recProjectDoc reads project projectID (in the caller's scope) for a
 // document only a project in one of states may have — any other state is
-// EConflict with stateKey naming it — and the document's header, place
-// and issuer.
-func (a *App) recProjectDoc(ctx context.Context, projectID int64, states []string, stateKey, abbr string) (ProjectView, report.Document, string, string, error) {
-	v, err := a.Project(ctx, projectID)
-	if err != nil {
-		return v, report.Document{}, "", "", err
+// EConflict with stateKey naming it — with the document's header and the
+// names it needs.
+func (a *App) recProjectDoc(ctx context.Context, projectID int64, states []string, stateKey, abbr string) (recProject, error) {
+	var r recProject
+	var err error
+	if r.v, err = a.Project(ctx, projectID); err != nil {
+		return r, err
 	}
-	if !slices.Contains(states, v.State) {
-		return v, report.Document{}, "", "", kc.Errorf(kc.EConflict, stateKey, stateLabel(v.State))
+	if !slices.Contains(states, r.v.State) {
+		return r, kc.Errorf(kc.EConflict, stateKey, stateLabel(r.v.State))
 	}
-	d, place, issuer, err := a.recProjectHeader(ctx, v.Project, abbr)
-	return v, d, place, issuer, err
+	if r.d, r.place, r.issuer, err = a.recProjectHeader(ctx, r.v.Project, abbr); err != nil {
+		return r, err
+	}
+	if r.areas, err = a.contentAreaNames(ctx); err != nil {
+		return r, err
+	}
+	r.bens, err = a.recEstablishmentNames(ctx, r.v.Beneficiaries, map[int64]string{})
+	return r, err
 }
 
 // DecisionDraft composes the draft decision (QUYẾT ĐỊNH "Về việc phê
@@ -260,18 +278,11 @@ func (a *App) recProjectDoc(ctx context.Context, projectID int64, states []strin
 // Only a registered, appraised or approved project has one; any other
 // state is EConflict naming it.
 func (a *App) DecisionDraft(ctx context.Context, projectID int64) (report.Document, error) {
-	v, d, place, _, err := a.recProjectDoc(ctx, projectID, recDecisionStates, "records.err.decision_state", DocDecision)
+	r, err := a.recProjectDoc(ctx, projectID, recDecisionStates, "records.err.decision_state", DocDecision)
 	if err != nil {
 		return report.Document{}, err
 	}
-	areas, err := a.contentAreaNames(ctx)
-	if err != nil {
-		return report.Document{}, err
-	}
-	bens, err := a.recEstablishmentNames(ctx, v.Beneficiaries, map[int64]string{})
-	if err != nil {
-		return report.Document{}, err
-	}
+	v, d, place, areas, bens := r.v, r.d, r.place, r.areas, r.bens
 	implementer := cmp.Or(v.ImplementingOrg, strings.Join(bens, ", "), recT("decision.beneficiaries_fallback"))
 	d.Draft = true
 	d.Type = recT("decision.type")
@@ -353,19 +364,12 @@ func (a *App) DecisionDraft(ctx context.Context, projectID int64) (report.Docume
 // signatures side by side. Only a project in progress, accepted, settled
 // or closed has them; any other state is EConflict naming it.
 func (a *App) AcceptanceMinutes(ctx context.Context, projectID int64) (report.Document, error) {
-	v, d, place, issuer, err := a.recProjectDoc(ctx, projectID, recMinutesStates, "records.err.minutes_state", DocMinutes)
+	r, err := a.recProjectDoc(ctx, projectID, recMinutesStates, "records.err.minutes_state", DocMinutes)
 	if err != nil {
 		return report.Document{}, err
 	}
+	v, d, place, issuer, areas, bens := r.v, r.d, r.place, r.issuer, r.areas, r.bens
 	commune, err := a.Store.GetUnit(ctx, v.CommuneID)
-	if err != nil {
-		return report.Document{}, err
-	}
-	areas, err := a.contentAreaNames(ctx)
-	if err != nil {
-		return report.Document{}, err
-	}
-	bens, err := a.recEstablishmentNames(ctx, v.Beneficiaries, map[int64]string{})
 	if err != nil {
 		return report.Document{}, err
 	}
