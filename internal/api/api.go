@@ -3,17 +3,22 @@
 // authentication, errors as {"error":{"code":…,"message":…}}, and an
 // OpenAPI document at /api/v1/openapi.json.
 //
-// api imports app, auth, locale and vi; never store and never web.
+// api imports app, auth, locale, ratelimit and vi; never store and never
+// web.
 package api
 
 import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"time"
+
+	"golang.org/x/time/rate"
 
 	"khuyencong/internal/app"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
+	"khuyencong/internal/ratelimit"
 )
 
 // Options configures the API.
@@ -26,7 +31,18 @@ type API struct {
 	app *app.App
 	log *slog.Logger
 	mux *routeMux
+	// documents limits the generated documents (reports, plans,
+	// decisions, minutes) a token may ask for: they cost seconds each.
+	documents *ratelimit.Limiter
 }
+
+// Document download limits per account: a document every 6 seconds on
+// average, bursts of 5; buckets idle for documentIdle are dropped.
+var (
+	documentRate  = rate.Limit(1.0 / 6.0)
+	documentBurst = 5
+	documentIdle  = 10 * time.Minute
+)
 
 // routeMux is a ServeMux that remembers every pattern registered through
 // Handle or HandleFunc, so a test can compare the routes with the OpenAPI
@@ -60,7 +76,7 @@ func New(a *app.App, opts Options) *API {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	x := &API{app: a, log: opts.Log, mux: &routeMux{ServeMux: http.NewServeMux()}}
+	x := &API{app: a, log: opts.Log, mux: &routeMux{ServeMux: http.NewServeMux()}, documents: ratelimit.New(documentRate, documentBurst, nil)}
 	x.authRoutes()
 	x.unitRoutes()
 	x.establishmentRoutes()
@@ -70,6 +86,7 @@ func New(a *app.App, opts Options) *API {
 	x.planRoutes()
 	x.reportRoutes()
 	x.projectSettingsRoutes()
+	x.needRoutes()
 	x.openAPIRoutes()
 	// The catch-all answers unknown API paths with a JSON 404; it is not
 	// an API route, so it bypasses the recording.

@@ -251,6 +251,11 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 	// The plan routes: a plan with candidates and a saved scenario
 	// (plan_test.go).
 	plans := newPlanRoutes(t, f)
+	// The need routes (need_test.go) ride along with the plan routes.
+	needs := newNeedRoutes(t, f)
+	for route, p := range needs.paths {
+		plans.paths[route], plans.users[route], plans.bodies[route] = p, needs.users[route], needs.bodies[route]
+	}
 	for k, v := range plans.bodies {
 		bodies[k] = v
 	}

@@ -236,6 +236,9 @@ func (x *API) sendDocument(w http.ResponseWriter, r *http.Request, format string
 			return
 		}
 	}
+	if !x.documentAllowed(w, r) {
+		return
+	}
 	d, err := build(r.Context())
 	if err != nil {
 		x.fail(w, r, err)
@@ -252,4 +255,21 @@ func (x *API) sendDocument(w http.ResponseWriter, r *http.Request, format string
 	h.Set("Content-Length", strconv.Itoa(len(f.Data)))
 	h.Set("Cache-Control", "no-store")
 	w.Write(f.Data)
+}
+
+// documentAllowed takes a token from the caller's document bucket; when
+// none is left it answers 429 with Retry-After. Idle buckets are dropped
+// on the way, so the set stays as small as the active accounts.
+func (x *API) documentAllowed(w http.ResponseWriter, r *http.Request) bool {
+	x.documents.Evict(documentIdle)
+	key := "anonymous"
+	if p := app.PrincipalFrom(r.Context()); p != nil {
+		key = strconv.FormatInt(p.User.ID, 10)
+	}
+	if x.documents.Allow(key) {
+		return true
+	}
+	w.Header().Set("Retry-After", "6")
+	x.fail(w, r, kc.Errorf(kc.ERateLimited, "error.rate_limited"))
+	return false
 }

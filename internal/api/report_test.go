@@ -71,3 +71,26 @@ func TestReportAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestDocumentRateLimit: a token gets a burst of documents, then 429 with
+// Retry-After; another account is not affected.
+func TestDocumentRateLimit(t *testing.T) {
+	f := newScopeFixture(t, storetest.OpenSQLite(t))
+	path := "/api/v1/reports/annual?year=2026&format=xlsx&unit=" + f.communeA.Code
+	for i := range documentBurst {
+		if status, body := f.call(t, userOfficerA, "GET", path, ""); status != http.StatusOK {
+			t.Fatalf("document %d: %d %s", i+1, status, body)
+		}
+	}
+	status, body := f.call(t, userOfficerA, "GET", path, "")
+	if status != http.StatusTooManyRequests || !strings.Contains(string(body), "rate_limited") {
+		t.Errorf("after the burst: %d %s", status, body)
+	}
+	// The JSON form is not a document and stays available.
+	if status, _ := f.call(t, userOfficerA, "GET", "/api/v1/reports/annual?year=2026&unit="+f.communeA.Code, ""); status != http.StatusOK {
+		t.Errorf("JSON report after the burst: %d", status)
+	}
+	if status, _ := f.call(t, userProvince, "GET", path, ""); status != http.StatusOK {
+		t.Errorf("another account: %d", status)
+	}
+}

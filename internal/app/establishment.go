@@ -425,6 +425,26 @@ func (a *App) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc.E
 	if !p.CanWrite() {
 		return kc.Establishment{}, forbidden()
 	}
+	rec, err := a.newEstablishmentRecord(ctx, p, e)
+	if err != nil {
+		return kc.Establishment{}, err
+	}
+	var created kc.Establishment
+	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
+		created, err = a.insertEstablishment(ctx, tx, rec)
+		return err
+	})
+	if err != nil {
+		return kc.Establishment{}, err
+	}
+	a.mask(&created)
+	return created, nil
+}
+
+// newEstablishmentRecord checks a new establishment as entered (fields,
+// a commune in p's scope, known trades) and returns the record to insert,
+// its personal data sealed.
+func (a *App) newEstablishmentRecord(ctx context.Context, p *Principal, e kc.Establishment) (kc.Establishment, error) {
 	upd := fullUpdate(e)
 	upd.Version = 0
 	if err := validateEstablishmentUpdate(&upd, e.Kind, a.Now().Year()); err != nil {
@@ -436,6 +456,7 @@ func (a *App) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc.E
 	if err := a.checkTrades(ctx, *upd.TradeIDs); err != nil {
 		return kc.Establishment{}, err
 	}
+	var err error
 	rec := kc.Establishment{
 		Kind: *upd.Kind, SizeClass: *upd.SizeClass, Name: *upd.Name, CommuneID: e.CommuneID, Village: *upd.Village,
 		Lat: e.Lat, Lon: e.Lon, HasLocation: e.HasLocation, OwnerName: *upd.OwnerName, OwnerGender: *upd.OwnerGender,
@@ -450,23 +471,22 @@ func (a *App) CreateEstablishment(ctx context.Context, e kc.Establishment) (kc.E
 	if rec.PersonalIDSealed, err = a.seal(fieldPersonalID, *upd.PersonalID); err != nil {
 		return kc.Establishment{}, err
 	}
-	var created kc.Establishment
-	err = a.Store.InTx(ctx, func(tx *store.Tx) error {
-		c, err := tx.CreateEstablishment(ctx, rec)
-		if err != nil {
-			return err
-		}
-		if created, err = tx.GetEstablishment(ctx, c.ID); err != nil {
-			return err
-		}
-		_, af := a.auditPair(nil, &created)
-		return a.audit(ctx, tx, kc.ActionCreate, "establishment", c.ID, nil, af)
-	})
+	return rec, nil
+}
+
+// insertEstablishment writes a checked, sealed record in tx with its
+// audit entry and returns it as stored (unmasked: callers mask it).
+func (a *App) insertEstablishment(ctx context.Context, tx *store.Tx, rec kc.Establishment) (kc.Establishment, error) {
+	c, err := tx.CreateEstablishment(ctx, rec)
 	if err != nil {
 		return kc.Establishment{}, err
 	}
-	a.mask(&created)
-	return created, nil
+	created, err := tx.GetEstablishment(ctx, c.ID)
+	if err != nil {
+		return kc.Establishment{}, err
+	}
+	_, af := a.auditPair(nil, &created)
+	return created, a.audit(ctx, tx, kc.ActionCreate, "establishment", c.ID, nil, af)
 }
 
 // DeleteEstablishment removes an establishment of the caller's scope with

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
-	"encoding/base32"
 	"fmt"
 	"slices"
 	"strings"
@@ -320,23 +319,28 @@ type requestAudit struct {
 }
 
 // newTrackingCode returns a random code to follow a request ("NC-" and 10
-// characters without look-alikes).
-func newTrackingCode() string {
-	b := make([]byte, 7)
+// characters without look-alikes: no 0, O, 1 or I).
+func newTrackingCode() string { return trackingCode(10) }
+
+// trackingAlphabet is the 32 characters of tracking codes: digits and
+// capitals without the look-alikes 0/O and 1/I.
+const trackingAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// trackingCode returns "NC-" and n random characters of trackingAlphabet
+// (5 bits each).
+func trackingCode(n int) string {
+	b := make([]byte, n)
 	rand.Read(b)
-	s := base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(b)[:10]
-	return "NC-" + s
+	for i := range b {
+		b[i] = trackingAlphabet[b[i]%32]
+	}
+	return "NC-" + string(b)
 }
 
-// RequestContact records that the person who made a self-check asks to be
-// contacted (đăng ký nhu cầu): only then is anything stored. It needs the
-// person's consent (a field error on "consent" without it), a name and a
-// Vietnamese phone number, which is sealed like establishment phones (a
-// field error when the app has no secret). The answers are checked as in
-// SelfCheck and kept as the request's text with the supports that fit.
-// The request is audited without the name or phone; the caller
-// rate-limits it. No login is needed.
-func (a *App) RequestContact(ctx context.Context, ans SelfCheckAnswers, name, phone string, consent bool) (RequestReceipt, error) {
+// checkContact checks the contact part of a request from the public:
+// consent, a name and a Vietnamese phone number (normalised). The errors
+// are field errors on "consent", "name" and "phone".
+func checkContact(name, phone string, consent bool) (string, string, kc.Errors) {
 	var errs kc.Errors
 	if !consent {
 		errs = append(errs, kc.FieldError("consent", "selfcheck.consent_required"))
@@ -352,6 +356,19 @@ func (a *App) RequestContact(ctx context.Context, ans SelfCheckAnswers, name, ph
 	if !ok {
 		errs = append(errs, kc.FieldError("phone", "personal.phone_invalid"))
 	}
+	return name, phone, errs
+}
+
+// RequestContact records that the person who made a self-check asks to be
+// contacted (đăng ký nhu cầu): only then is anything stored. It needs the
+// person's consent (a field error on "consent" without it), a name and a
+// Vietnamese phone number, which is sealed like establishment phones (a
+// field error when the app has no secret). The answers are checked as in
+// SelfCheck and kept as the request's text with the supports that fit.
+// The request is audited without the name or phone; the caller
+// rate-limits it. No login is needed.
+func (a *App) RequestContact(ctx context.Context, ans SelfCheckAnswers, name, phone string, consent bool) (RequestReceipt, error) {
+	name, phone, errs := checkContact(name, phone, consent)
 	if err := oneOrAll(errs); err != nil {
 		return RequestReceipt{}, err
 	}

@@ -126,6 +126,7 @@ func (m *Main) rootCmd() *cobra.Command {
 		m.eligibilityCmd(), m.screenCmd(),
 		m.planCmd(),
 		m.reportCmd(),
+		m.outreachCmd(),
 	)
 	return root
 }

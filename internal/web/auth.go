@@ -1,19 +1,17 @@
 package web
 
 import (
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"khuyencong/internal/app"
 	"khuyencong/internal/auth"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/locale"
+	"khuyencong/internal/ratelimit"
 
 	"github.com/alexedwards/scs/v2"
 	"golang.org/x/time/rate"
@@ -38,140 +36,6 @@ var (
 	limiterIdle = 10 * time.Minute
 )
 
-// limiter is a set of token buckets keyed by client address or account
-// name, with the trusted proxies whose X-Forwarded-For is believed.
-type limiter struct {
-	mu      sync.Mutex
-	limit   rate.Limit
-	burst   int
-	buckets map[string]*bucket
-	trusted []netip.Prefix
-}
-
-type bucket struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
-
-// newLimiter returns a limiter; proxies are IP addresses or CIDR prefixes
-// (unparsable entries are ignored).
-func newLimiter(limit rate.Limit, burst int, proxies []string) *limiter {
-	l := &limiter{limit: limit, burst: burst, buckets: map[string]*bucket{}}
-	for _, p := range proxies {
-		p = strings.TrimSpace(p)
-		if pfx, err := netip.ParsePrefix(p); err == nil {
-			l.trusted = append(l.trusted, pfx.Masked())
-		} else if a, err := netip.ParseAddr(p); err == nil {
-			l.trusted = append(l.trusted, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
-		}
-	}
-	return l
-}
-
-// allow takes one token from the bucket of every key and reports whether
-// all of them had one.
-func (l *limiter) allow(keys ...string) bool {
-	ok, charge := l.check(keys...)
-	if ok {
-		charge()
-	}
-	return ok
-}
-
-// check reports whether the bucket of every key holds a token, without
-// taking any; charge takes one from each. Login charges only failed
-// attempts, so that a whole office behind one address can still sign in
-// at 8 o'clock while password guessing is slowed down.
-func (l *limiter) check(keys ...string) (ok bool, charge func()) {
-	now := time.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	ok = true
-	var lims []*rate.Limiter
-	for _, k := range keys {
-		b := l.buckets[k]
-		if b == nil {
-			b = &bucket{lim: rate.NewLimiter(l.limit, l.burst)}
-			l.buckets[k] = b
-		}
-		b.seen = now
-		lims = append(lims, b.lim)
-		if b.lim.TokensAt(now) < 1 {
-			ok = false
-		}
-	}
-	return ok, func() {
-		at := time.Now()
-		for _, lim := range lims {
-			lim.AllowN(at, 1)
-		}
-	}
-}
-
-// evict drops buckets not used for idle.
-func (l *limiter) evict(idle time.Duration) {
-	cut := time.Now().Add(-idle)
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	for k, b := range l.buckets {
-		if b.seen.Before(cut) {
-			delete(l.buckets, k)
-		}
-	}
-}
-
-// size returns the number of buckets, for tests.
-func (l *limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.buckets)
-}
-
-func (l *limiter) isTrusted(a netip.Addr) bool {
-	a = a.Unmap()
-	for _, p := range l.trusted {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
-}
-
-// clientAddr returns the address of the client: the socket peer, unless
-// the peer is a trusted proxy, in which case the right-most hop of
-// X-Forwarded-For that is not itself a trusted proxy (the left-most hops
-// are whatever the client chose to send).
-func (l *limiter) clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil {
-		return host
-	}
-	peer = peer.Unmap()
-	if !l.isTrusted(peer) {
-		return peer.String()
-	}
-	var hops []string
-	for _, v := range r.Header.Values("X-Forwarded-For") {
-		hops = append(hops, strings.Split(v, ",")...)
-	}
-	client := peer
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break // garbage: stop at the last good hop
-		}
-		client = a.Unmap()
-		if !l.isTrusted(client) {
-			break
-		}
-	}
-	return client.String()
-}
-
 // initAuth sets up the session manager over the database session store
 // and the login rate limits, and starts their clean-up, which ends with
 // s.stop.
@@ -191,7 +55,7 @@ func (s *Server) initAuth() {
 		http.Error(w, locale.T(s.lang(r), "error.internal"), http.StatusInternalServerError)
 	}
 	s.sessions = sm
-	s.limits = newLimiter(loginRate, loginBurst, s.opts.TrustedProxies)
+	s.limits = ratelimit.New(loginRate, loginBurst, s.opts.TrustedProxies)
 	go func() {
 		t := time.NewTicker(time.Minute)
 		defer t.Stop()
@@ -201,7 +65,7 @@ func (s *Server) initAuth() {
 				st.Stop()
 				return
 			case <-t.C:
-				s.limits.evict(limiterIdle)
+				s.limits.Evict(limiterIdle)
 			}
 		}
 	}()
@@ -322,8 +186,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if len(f.Username) > 64 {
 		f.Username = f.Username[:64]
 	}
-	addr := s.limits.clientAddr(r)
-	ok, charge := s.limits.check("addr|"+addr, "user|"+f.Username)
+	addr := s.limits.ClientAddr(r)
+	ok, charge := s.limits.Check("addr|"+addr, "user|"+f.Username)
 	if !ok {
 		w.Header().Set("Retry-After", "60")
 		f.Error = locale.T(lang, "auth.rate_limited")
@@ -458,7 +322,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		s.render(w, r, status, "password", p)
 	}
-	if !s.limits.allow("password|" + strconv.FormatInt(me.User.ID, 10)) {
+	if !s.limits.Allow("password|" + strconv.FormatInt(me.User.ID, 10)) {
 		w.Header().Set("Retry-After", "60")
 		fail(http.StatusTooManyRequests, map[string]string{"current": locale.T(lang, "auth.rate_limited")})
 		return

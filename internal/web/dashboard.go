@@ -194,6 +194,7 @@ func navItems(p *app.Principal) []navItem {
 		{"projects", "/projects", "nav.projects"},
 		{"plans", "/plans", "nav.plans"},
 		{"outreach", "/outreach", "nav.outreach"},
+		{"needs", "/nhu-cau", "nav.needs"},
 		{"reports", "/reports", "nav.reports"},
 		{"units", "/units", "nav.units"},
 	}

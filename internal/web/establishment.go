@@ -410,7 +410,7 @@ func (a *attachment) Write(b []byte) (int, error) {
 // limiter's rate, keyed by account); when none is left it answers 429.
 func (s *Server) exportAllowed(w http.ResponseWriter, r *http.Request) bool {
 	p := app.PrincipalFrom(r.Context())
-	if s.limits.allow("export|" + strconv.FormatInt(p.User.ID, 10) + "|" + p.User.Username) {
+	if s.limits.Allow("export|" + strconv.FormatInt(p.User.ID, 10) + "|" + p.User.Username) {
 		return true
 	}
 	w.Header().Set("Retry-After", "60")

@@ -461,7 +461,7 @@ func (s *Server) uploadFile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := app.PrincipalFrom(r.Context())
-	if !s.limits.allow("upload|" + strconv.FormatInt(p.User.ID, 10) + "|" + p.User.Username) {
+	if !s.limits.Allow("upload|" + strconv.FormatInt(p.User.ID, 10) + "|" + p.User.Username) {
 		w.Header().Set("Retry-After", "60")
 		s.fail(w, r, kc.Errorf(kc.ERateLimited, "record.file.rate_limited"))
 		return

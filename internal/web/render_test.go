@@ -209,7 +209,7 @@ func TestNavigationForAdmin(t *testing.T) {
 	if doc.Find(`nav.nav a[href="/admin"]`).Length() != 1 {
 		t.Error("admin does not see Quản trị")
 	}
-	want := []string{"/", "/establishments", "/schemes", "/projects", "/plans", "/outreach", "/reports", "/units", "/admin"}
+	want := []string{"/", "/establishments", "/schemes", "/projects", "/plans", "/outreach", "/nhu-cau", "/reports", "/units", "/admin"}
 	var got []string
 	doc.Find("nav.nav a").Each(func(_ int, a *goquery.Selection) { h, _ := a.Attr("href"); got = append(got, h) })
 	if !slices.Equal(got, want) {

@@ -30,6 +30,7 @@ func (s *Server) selfCheckRoutes() {
 		s.mux.HandleFunc("POST "+base, s.submitSelfCheck(base))
 		s.mux.HandleFunc("POST "+base+"/lien-he", s.requestContact(base))
 	}
+	s.leafletRoutes()
 }
 
 // selfCheckFormBytes bounds the body of the self-check forms.
@@ -82,6 +83,9 @@ type selfCheckView struct {
 	Contact     contactForm
 	Receipt     *receiptView
 	RateLimited bool
+	// LinkNotice says that a pre-filled link (from a leaflet's QR code)
+	// was altered or names unknown codes; the form is then left empty.
+	LinkNotice string
 	// FormError is set when the questionnaire has errors to fix.
 	FormError bool
 }
@@ -209,7 +213,9 @@ func (v *selfCheckView) communeInProvince() bool {
 }
 
 // showSelfCheck shows the questionnaire; ?province= preselects a province
-// (a link a commune can hand out).
+// (a link a commune can hand out), and a leaflet's signed link
+// ?xa=…&nghe=…&k=… pre-fills the commune and trade (a tampered or unknown
+// code shows a notice over an empty form, 400).
 func (s *Server) showSelfCheck(base string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		lang := s.lang(r)
@@ -217,11 +223,26 @@ func (s *Server) showSelfCheck(base string) http.HandlerFunc {
 		if len(v.Form.Province) > 10 {
 			v.Form.Province = ""
 		}
+		status := http.StatusOK
+		if q := r.URL.Query(); q.Has(app.LinkCommuneParam) || q.Has(app.LinkTradeParam) || q.Has(app.LinkSigParam) {
+			// A leaflet's QR link: pre-fill the commune and trade when its
+			// signature holds, else say so and leave the form empty.
+			commune, trade, err := s.app.CheckSelfCheckLink(r.Context(), q.Get(app.LinkCommuneParam), q.Get(app.LinkTradeParam), q.Get(app.LinkSigParam))
+			switch fe := kc.FieldErrors(err); {
+			case err == nil:
+				v.Form = selfCheckForm{Commune: commune, Trade: trade}
+			case len(fe) > 0:
+				v.Form, v.LinkNotice, status = selfCheckForm{}, locale.T(lang, fe[0].Key, fe[0].Args...), http.StatusBadRequest
+			default:
+				s.fail(w, r, err)
+				return
+			}
+		}
 		if err := s.fillChoices(r.Context(), lang, v); err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		s.render(w, r, http.StatusOK, "selfcheck", s.publicPage(w, r, v))
+		s.render(w, r, status, "selfcheck", s.publicPage(w, r, v))
 	}
 }
 
@@ -439,7 +460,7 @@ func (s *Server) requestContact(base string) http.HandlerFunc {
 		}
 		status := http.StatusOK
 		var cerrs map[string]string
-		if !s.limits.allow(contactAddrKey(s.limits.clientAddr(r))) {
+		if !s.limits.Allow(contactAddrKey(s.limits.ClientAddr(r))) {
 			w.Header().Set("Retry-After", "60")
 			v.RateLimited = true
 			status = http.StatusTooManyRequests

@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"khuyencong/internal/app"
+	"khuyencong/internal/ratelimit"
 
 	"github.com/alexedwards/scs/v2"
 )
@@ -28,12 +29,14 @@ type Server struct {
 	pages    pageSet
 	assets   *assetSet
 	sessions *scs.SessionManager
-	limits   *limiter
+	limits   *ratelimit.Limiter
 	stop     chan struct{}
 	// unitNameCache maps unit ids to names (reference data, see unitNames).
 	unitNameCache sync.Map
 	// imports holds the web import jobs (see import.go).
 	imports *importJobs
+	// needs holds the public door's rate limits (see need.go).
+	needs *needLimits
 }
 
 // New builds the server: parses every template (panicking on a template
@@ -73,6 +76,7 @@ func (s *Server) routes() {
 	s.planRoutes()
 	s.reportRoutes()
 	s.projectSettingsRoutes()
+	s.needRoutes()
 }
 
 // Handler returns the server with its middleware, outermost first.
