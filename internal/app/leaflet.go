@@ -310,24 +310,8 @@ func percent(bp int) string {
 // each eligibility group that is not already met by the commune and the
 // trade, its one criterion or its alternatives joined by "hoặc".
 func leafletConditions(res eligibility.Result) []string {
-	var order []int
-	byGroup := map[int][]eligibility.Outcome{}
-	for _, o := range res.Outcomes {
-		if o.Criterion.Kind == eligibility.KindPriority {
-			continue
-		}
-		g := o.Criterion.Group
-		if _, seen := byGroup[g]; !seen {
-			order = append(order, g)
-		}
-		byGroup[g] = append(byGroup[g], o)
-	}
 	var out []string
-	for _, g := range order {
-		os := byGroup[g]
-		if slices.ContainsFunc(os, func(o eligibility.Outcome) bool { return o.State == eligibility.Pass }) {
-			continue
-		}
+	for _, os := range res.OpenGroups() {
 		labels := make([]string, 0, len(os))
 		for _, o := range os {
 			labels = append(labels, o.Criterion.Label)

@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
@@ -452,4 +453,24 @@ func randomRuleWithFormula() Rule {
 	r := beneficiaryRule()
 	r.Criteria = append(r.Criteria, formula(4, "Công thức", "Workers + WomenWorkers >= 4 && Registered"))
 	return r
+}
+
+// TestOpenGroups: a group with one passing criterion is closed, a group
+// without is open with all its outcomes, priority criteria never count,
+// and the rule's order is kept.
+func TestOpenGroups(t *testing.T) {
+	o := func(group int, kind, state string) Outcome {
+		return Outcome{Criterion: Criterion{Group: group, Kind: kind, Label: fmt.Sprint(group, state)}, State: state}
+	}
+	r := Result{Outcomes: []Outcome{
+		o(2, KindEligibility, Fail), o(1, KindEligibility, Pass), o(1, KindEligibility, Fail),
+		o(3, KindPriority, Fail), o(2, KindEligibility, Unknown), o(4, KindEligibility, Fail),
+	}}
+	got := r.OpenGroups()
+	if len(got) != 2 || len(got[0]) != 2 || got[0][0].Criterion.Group != 2 || got[0][1].State != Unknown || got[1][0].Criterion.Group != 4 {
+		t.Errorf("open groups %+v", got)
+	}
+	if (Result{}).OpenGroups() != nil {
+		t.Error("no outcomes, no open group")
+	}
 }

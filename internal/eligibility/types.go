@@ -203,3 +203,33 @@ func (r Result) Failed() []Outcome {
 	}
 	return out
 }
+
+// OpenGroups returns the eligibility groups of r that no outcome passes,
+// in the order the rule lists them, each with its outcomes (a group is the
+// OR of its criteria, so one passing criterion closes it). Priority
+// criteria are left out. These are what keep r from being eligible.
+func (r Result) OpenGroups() [][]Outcome {
+	var order []int
+	byGroup := map[int][]Outcome{}
+	for _, o := range r.Outcomes {
+		if o.Criterion.Kind == KindPriority {
+			continue
+		}
+		g := o.Criterion.Group
+		if _, seen := byGroup[g]; !seen {
+			order = append(order, g)
+		}
+		byGroup[g] = append(byGroup[g], o)
+	}
+	var out [][]Outcome
+	for _, g := range order {
+		passed := false
+		for _, o := range byGroup[g] {
+			passed = passed || o.State == Pass
+		}
+		if !passed {
+			out = append(out, byGroup[g])
+		}
+	}
+	return out
+}

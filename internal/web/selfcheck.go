@@ -385,24 +385,8 @@ func newSelfCheckAnswer(lang string, v *selfCheckView, res app.SelfCheckResult) 
 // alternatives ("Cần một trong các điều kiện: …; hoặc …"), with the
 // answers a criterion could not be decided without.
 func missingWords(lang string, res eligibility.Result) []string {
-	var order []int
-	byGroup := map[int][]eligibility.Outcome{}
-	for _, o := range res.Outcomes {
-		if o.Criterion.Kind == eligibility.KindPriority {
-			continue
-		}
-		g := o.Criterion.Group
-		if _, seen := byGroup[g]; !seen {
-			order = append(order, g)
-		}
-		byGroup[g] = append(byGroup[g], o)
-	}
 	var out []string
-	for _, g := range order {
-		os := byGroup[g]
-		if slices.ContainsFunc(os, func(o eligibility.Outcome) bool { return o.State == eligibility.Pass }) {
-			continue
-		}
+	for _, os := range res.OpenGroups() {
 		texts := make([]string, 0, len(os))
 		unknown := false
 		for _, o := range os {
