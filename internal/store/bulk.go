@@ -322,7 +322,7 @@ func (s *Store) FinishBulk(ctx context.Context) error {
 				return fmt.Errorf("store: bulk sequence %s: %w", t, err)
 			}
 		}
-		if _, err := s.w.ExecContext(ctx, "VACUUM (ANALYZE) establishment, establishment_trade, establishment_fact, project, project_funding, project_beneficiary, project_output, project_event, outreach_session, commune_stat"); err != nil {
+		if _, err := s.w.ExecContext(ctx, "VACUUM (ANALYZE) establishment, establishment_trade, establishment_fact, project, project_funding, project_beneficiary, project_output, project_event, outreach_session, commune_stat, project_support"); err != nil {
 			return fmt.Errorf("store: bulk vacuum: %w", err)
 		}
 		// The unit tables are read by every scoped count; fresh statistics

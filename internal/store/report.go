@@ -12,7 +12,8 @@ import (
 
 // FundedStates are the project states a report counts as funded: approved
 // and not refused, stopped or cancelled (approved, in progress, accepted,
-// settled, closed, carried over to the next year).
+// settled, closed, carried over to the next year). Migration 00007 writes
+// the same list into the triggers of project_support: change both.
 var FundedStates = []string{kc.StateApproved, kc.StateInProgress, kc.StateAccepted, kc.StateSettled, kc.StateClosed, kc.StateCarriedOver}
 
 // ReportUnit is one unit of a report's at-time set: a unit whose records
@@ -339,6 +340,15 @@ func (sc ReportScope) supportedSub() string {
 	return "SELECT b.establishment_id FROM project p JOIN project_beneficiary b ON b.project_id = p.id WHERE " + sc.fundedCond("p")
 }
 
+// supportCond is the condition on project_support rows s of the funded
+// projects of a report scope (see projectCond).
+func (sc ReportScope) supportCond() string {
+	if sc.Units == nil {
+		return fmt.Sprintf("+s.year >= %d AND +s.year <= %d AND s.funded", sc.From, sc.To)
+	}
+	return fmt.Sprintf("s.year >= %d AND s.year <= %d AND s.funded AND s.commune_id IN %s", sc.From, sc.To, intList(sc.Units))
+}
+
 // stateSum sums column col of project_funding alias f for the state
 // sources (every source but the counterpart).
 func stateSum(col string) string {
@@ -353,52 +363,98 @@ func counterpartSum(col string) string {
 
 // ReportData computes the aggregates of a period report: the money,
 // projects and outputs are GROUP BYs in the database, the supported
-// establishments one stream of beneficiary rows folded in Go, so a
-// national report never holds its projects in memory. The establishment
-// stream, the longest part, runs in a read transaction of its own beside
-// the rest (two readers, so about the time of the longer one). Empty
-// (non-nil) Units or Communes select nothing of that kind.
+// establishments are read from the project_support summary (migration
+// 00007), so a national report never holds its projects in memory. Four
+// parts — supported establishments, money, outputs, and the rest — run in
+// read transactions of their own side by side, so the whole takes about
+// as long as the longest part (the money on SQLite). The parts may see
+// the database a moment apart; a report is a statistic, not a ledger.
+// Empty (non-nil) Units or Communes select nothing of that kind.
 func (s *Store) ReportData(ctx context.Context, sc ReportScope, opt ReportOptions) (ReportData, error) {
-	var sup ReportData
-	done := make(chan error, 1)
-	go func() {
-		done <- s.View(ctx, func(tx *Tx) error {
-			sup = ReportData{}
-			return tx.reportSupported(ctx, sc, &sup)
-		})
-	}()
+	var sup, money, outputs ReportData
+	moneyAreas := areaSums{}
+	// read runs part in a read transaction of its own, beside the others.
+	read := func(part func(tx *Tx) error) chan error {
+		done := make(chan error, 1)
+		go func() { done <- s.View(ctx, part) }()
+		return done
+	}
+	waits := []chan error{
+		read(func(tx *Tx) error { sup = ReportData{}; return tx.reportSupported(ctx, sc, &sup) }),
+		read(func(tx *Tx) error {
+			money = ReportData{}
+			clear(moneyAreas)
+			return tx.reportFunds(ctx, sc, &money, moneyAreas)
+		}),
+		read(func(tx *Tx) error { outputs = ReportData{}; return tx.reportOutputs(ctx, sc, &outputs) }),
+	}
 	var d ReportData
+	areas := areaSums{}
 	err := s.View(ctx, func(tx *Tx) error {
-		d = ReportData{Outputs: map[string]int64{}}
-		return tx.reportData(ctx, sc, opt, &d)
+		d = ReportData{}
+		clear(areas)
+		return tx.reportData(ctx, sc, opt, &d, areas)
 	})
-	if serr := <-done; err == nil {
-		err = serr
+	for _, done := range waits {
+		if e := <-done; err == nil {
+			err = e
+		}
 	}
 	if err != nil {
 		return ReportData{}, fmt.Errorf("store: report data: %w", err)
 	}
+	d.Funds, d.SettledUnspent, d.Outputs = money.Funds, money.SettledUnspent, outputs.Outputs
+	areas.merge(moneyAreas)
+	d.Areas = areas.sorted()
 	d.Supported, d.MachineryEstablishments, d.TraditionalTrades = sup.Supported, sup.MachineryEstablishments, sup.TraditionalTrades
 	d.ByCommune, d.ByTrade, d.ByKind = sup.ByCommune, sup.ByTrade, sup.ByKind
 	return d, nil
 }
 
-func (tx *Tx) reportData(ctx context.Context, sc ReportScope, opt ReportOptions, d *ReportData) error {
-	funded := sc.fundedCond("p")
-	// Funding by year, content area, level and source, in one pass over
-	// the funding lines of the funded projects; the funds by year and
-	// source, the money of each content area and what settled projects
-	// left unspent are folded from these few groups.
-	funds := map[[2]any]*ReportFunds{}
-	areas := map[[2]string]*ReportArea{}
-	area := func(code, level string) *ReportArea {
-		a := areas[[2]string{code, level}]
-		if a == nil {
-			a = &ReportArea{ContentArea: code, Level: level}
-			areas[[2]string{code, level}] = a
-		}
-		return a
+// areaSums folds the money and project counts of the funded projects per
+// (content area, level).
+type areaSums map[[2]string]*ReportArea
+
+// get returns the sums of one content area and level, created empty.
+func (m areaSums) get(code, level string) *ReportArea {
+	a := m[[2]string{code, level}]
+	if a == nil {
+		a = &ReportArea{ContentArea: code, Level: level}
+		m[[2]string{code, level}] = a
 	}
+	return a
+}
+
+// merge adds the sums of o into m.
+func (m areaSums) merge(o areaSums) {
+	for k, a := range o {
+		b := m.get(k[0], k[1])
+		b.Projects += a.Projects
+		b.StateApproved += a.StateApproved
+		b.Counterpart += a.Counterpart
+	}
+}
+
+// sorted returns the sums by content area, then level.
+func (m areaSums) sorted() []ReportArea {
+	out := make([]ReportArea, 0, len(m))
+	for _, a := range m {
+		out = append(out, *a)
+	}
+	slices.SortFunc(out, func(x, y ReportArea) int {
+		return cmp.Or(strings.Compare(x.ContentArea, y.ContentArea), strings.Compare(x.Level, y.Level))
+	})
+	return out
+}
+
+// reportFunds reads the funding by year, content area, level and source
+// in one pass over the funding lines of the funded projects: the funds by
+// year and source (into d.Funds), the money of each content area (into
+// areas) and what settled projects left unspent (d.SettledUnspent) are
+// folded from these few groups.
+func (tx *Tx) reportFunds(ctx context.Context, sc ReportScope, d *ReportData, areas areaSums) error {
+	funded := sc.fundedCond("p")
+	funds := map[[2]any]*ReportFunds{}
 	err := tx.each(ctx, `SELECT p.year, p.content_area, p.level, f.source, COALESCE(SUM(f.approved), 0), COALESCE(SUM(f.advanced), 0),
 			COALESCE(SUM(f.settled), 0), COALESCE(SUM(CASE WHEN p.state IN `+sqlStrings([]string{kc.StateSettled, kc.StateClosed})+`
 				THEN f.approved - f.settled ELSE 0 END), 0)
@@ -417,7 +473,7 @@ func (tx *Tx) reportData(ctx context.Context, sc ReportScope, opt ReportOptions,
 		} else {
 			funds[[2]any{r.Year, r.Source}] = &r
 		}
-		a := area(code, level)
+		a := areas.get(code, level)
 		if r.Source == kc.SourceCounterpart {
 			a.Counterpart += r.Approved
 		} else {
@@ -435,9 +491,15 @@ func (tx *Tx) reportData(ctx context.Context, sc ReportScope, opt ReportOptions,
 	slices.SortFunc(d.Funds, func(x, y ReportFunds) int {
 		return cmp.Or(cmp.Compare(x.Year, y.Year), strings.Compare(x.Source, y.Source))
 	})
+	return nil
+}
+
+// reportData reads the project counts by content area, level and state
+// (into areas) and the small figures (reportOthers).
+func (tx *Tx) reportData(ctx context.Context, sc ReportScope, opt ReportOptions, d *ReportData, areas areaSums) error {
 	// Projects by content area, level and state, in one pass over the
 	// projects of the period (any state).
-	err = tx.each(ctx, `SELECT p.content_area, p.level, p.state, COUNT(*) FROM project p WHERE `+sc.projectCond("p")+`
+	err := tx.each(ctx, `SELECT p.content_area, p.level, p.state, COUNT(*) FROM project p WHERE `+sc.projectCond("p")+`
 		GROUP BY p.content_area, p.level, p.state`, func(scan func(...any) error) error {
 		var code, level, state string
 		var n int64
@@ -446,20 +508,24 @@ func (tx *Tx) reportData(ctx context.Context, sc ReportScope, opt ReportOptions,
 		}
 		d.ProjectsAny += n
 		if slices.Contains(FundedStates, state) {
-			area(code, level).Projects += n
+			areas.get(code, level).Projects += n
 		}
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("projects: %w", err)
 	}
+	var fundedCount int64
 	for _, a := range areas {
-		d.Areas = append(d.Areas, *a)
+		fundedCount += a.Projects
 	}
-	slices.SortFunc(d.Areas, func(x, y ReportArea) int {
-		return cmp.Or(strings.Compare(x.ContentArea, y.ContentArea), strings.Compare(x.Level, y.Level))
-	})
-	err = tx.each(ctx, `SELECT o.kind, COALESCE(SUM(o.value), 0) FROM `+sc.joinProjects("project_output o")+` AND `+funded+`
+	return tx.reportOthers(ctx, sc, opt, d, fundedCount)
+}
+
+// reportOutputs sums the outputs of the funded projects by kind.
+func (tx *Tx) reportOutputs(ctx context.Context, sc ReportScope, d *ReportData) error {
+	d.Outputs = map[string]int64{}
+	err := tx.each(ctx, `SELECT o.kind, COALESCE(SUM(o.value), 0) FROM `+sc.joinProjects("project_output o")+` AND `+sc.fundedCond("p")+`
 		GROUP BY o.kind`, func(scan func(...any) error) error {
 		var k string
 		var v int64
@@ -472,17 +538,17 @@ func (tx *Tx) reportData(ctx context.Context, sc ReportScope, opt ReportOptions,
 	if err != nil {
 		return fmt.Errorf("outputs: %w", err)
 	}
-	return tx.reportOthers(ctx, sc, opt, d)
+	return nil
 }
 
 // reportSupported counts the establishments the funded projects supported
-// from one stream of (project, beneficiary) rows — each with the
-// project's at-time commune, the establishment's kind, owner flags and
-// trades, and whether the project delivered machines or lines — folded
-// in Go: distinct establishments by commune, by kind, by primary trade,
-// the traditional trades among all their trades, and those given
-// machinery. One pass over the beneficiaries instead of a statement per
-// breakdown, each re-reading the supported establishments.
+// from one stream of project_support rows (migration 00007: one row per
+// project and beneficiary, kept by triggers, with the project's at-time
+// commune, the establishment's kind, owner flags and primary trade, and
+// whether the project delivered machines or lines) folded in Go: distinct
+// establishments by commune, by kind, by primary trade, and those given
+// machinery. The traditional trades among the trades of any rank of the
+// supported establishments are read by reportTraditional.
 func (tx *Tx) reportSupported(ctx context.Context, sc ReportScope, d *ReportData) error {
 	type est struct {
 		kind        string
@@ -492,23 +558,17 @@ func (tx *Tx) reportSupported(ctx context.Context, sc ReportScope, d *ReportData
 	}
 	ests := map[int64]*est{}
 	pairs := map[[2]int64]bool{}
-	tradesOf := map[int64]bool{} // trades of any rank of the supported establishments
-	// Each row packs its flags into one integer (bit 0 primary trade, 1
-	// machinery, 2 ethnic-minority owner, 3 woman owner, 4… the kind's
-	// index in kc.EstablishmentKinds, unknown kinds as len): scanning four
-	// integers per row instead of eight values halves the driver's work.
-	kindCase := "CASE e.kind"
+	// Each row packs the kind's index in kc.EstablishmentKinds (unknown
+	// kinds as len) into the stored flags (8 woman owner, 4 ethnic-minority
+	// owner, 2 machinery): four integers per row.
+	kindCase := "CASE s.kind"
 	for i, k := range kc.EstablishmentKinds {
 		kindCase += fmt.Sprintf(" WHEN '%s' THEN %d", k, i)
 	}
 	kindCase += fmt.Sprintf(" ELSE %d END", len(kc.EstablishmentKinds))
-	q := `SELECT p.commune_id, b.establishment_id, COALESCE(et.trade_id, 0),
-			16 * (` + kindCase + `) + CASE WHEN e.women_owned THEN 8 ELSE 0 END + CASE WHEN e.ethnic_minority_owned THEN 4 ELSE 0 END
-			+ CASE WHEN EXISTS (SELECT 1 FROM project_output o WHERE o.project_id = p.id AND o.kind IN ('machines', 'lines') AND o.value > 0) THEN 2 ELSE 0 END
-			+ CASE WHEN et.is_primary THEN 1 ELSE 0 END
-		FROM project p JOIN project_beneficiary b ON b.project_id = p.id JOIN establishment e ON e.id = b.establishment_id
-		LEFT JOIN establishment_trade et ON et.establishment_id = e.id
-		WHERE ` + sc.fundedCond("p")
+	cond := sc.supportCond()
+	q := `SELECT s.commune_id, s.establishment_id, s.primary_trade_id, 16 * (` + kindCase + `) + s.flags
+		FROM project_support s WHERE ` + cond
 	err := tx.each(ctx, q, func(scan func(...any) error) error {
 		var commune, id, trade, flags int64
 		if err := scan(&commune, &id, &trade, &flags); err != nil {
@@ -520,21 +580,22 @@ func (tx *Tx) reportSupported(ctx context.Context, sc ReportScope, d *ReportData
 			if k := int(flags >> 4); k < len(kc.EstablishmentKinds) {
 				kind = kc.EstablishmentKinds[k]
 			}
-			e = &est{kind: kind, women: flags&8 != 0, ethn: flags&4 != 0}
+			e = &est{kind: kind, women: flags&8 != 0, ethn: flags&4 != 0, primary: trade}
 			ests[id] = e
 		}
 		e.machinery = e.machinery || flags&2 != 0
-		if trade != 0 {
-			tradesOf[trade] = true
-			if flags&1 != 0 {
-				e.primary = trade
-			}
-		}
 		pairs[[2]int64{commune, id}] = true
 		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("supported: %w", err)
+	}
+	ids := make([]int64, 0, len(ests))
+	for id := range ests {
+		ids = append(ids, id)
+	}
+	if d.TraditionalTrades, err = tx.reportTraditional(ctx, cond, ids); err != nil {
+		return fmt.Errorf("supported traditional trades: %w", err)
 	}
 	count := func(g *ReportGroup, e *est) {
 		g.Establishments++
@@ -575,12 +636,12 @@ func (tx *Tx) reportSupported(ctx context.Context, sc ReportScope, d *ReportData
 		count(t, e)
 	}
 	// Names: the communes as they were, the trades of the catalogue.
-	ids := make([]int64, 0, len(byCommune))
+	communes := make([]int64, 0, len(byCommune))
 	for id := range byCommune {
-		ids = append(ids, id)
+		communes = append(communes, id)
 	}
-	if len(ids) > 0 {
-		err = tx.each(ctx, "SELECT id, code, name, CASE WHEN valid_to IS NULL THEN 0 ELSE 1 END FROM unit WHERE id IN "+intList(ids), func(scan func(...any) error) error {
+	if len(communes) > 0 {
+		err = tx.each(ctx, "SELECT id, code, name, CASE WHEN valid_to IS NULL THEN 0 ELSE 1 END FROM unit WHERE id IN "+intList(communes), func(scan func(...any) error) error {
 			var id int64
 			var code, name string
 			var former int
@@ -595,15 +656,11 @@ func (tx *Tx) reportSupported(ctx context.Context, sc ReportScope, d *ReportData
 			return fmt.Errorf("supported communes: %w", err)
 		}
 	}
-	err = tx.each(ctx, "SELECT id, code, name, CASE WHEN traditional THEN 1 ELSE 0 END FROM trade", func(scan func(...any) error) error {
+	err = tx.each(ctx, "SELECT id, code, name FROM trade", func(scan func(...any) error) error {
 		var id int64
 		var code, name string
-		var traditional int
-		if err := scan(&id, &code, &name, &traditional); err != nil {
+		if err := scan(&id, &code, &name); err != nil {
 			return err
-		}
-		if traditional == 1 && tradesOf[id] {
-			d.TraditionalTrades++
 		}
 		if g := byTrade[id]; g != nil {
 			g.Key, g.Name = code, name
@@ -638,9 +695,72 @@ func (tx *Tx) reportSupported(ctx context.Context, sc ReportScope, d *ReportData
 	return nil
 }
 
+// traditionalProbeMin is the number of supported establishments from
+// which reportTraditional probes each traditional trade instead of
+// reading the trades of every supported establishment. A variable so the
+// tests can take both paths.
+var traditionalProbeMin = 20_000
+
+// reportTraditional counts the distinct traditional trades among the
+// trades of any rank of the supported establishments ids (the rows of
+// project_support matching cond). For a few establishments it reads their
+// trades by primary key; for many (a national report: 250,000) it asks
+// for each traditional trade whether one of its establishments is
+// supported, a probe that stops at the first one.
+func (tx *Tx) reportTraditional(ctx context.Context, cond string, ids []int64) (int64, error) {
+	var n int64
+	if len(ids) < traditionalProbeMin {
+		seen := map[int64]bool{}
+		for chunk := range slices.Chunk(ids, 1000) {
+			err := tx.each(ctx, `SELECT DISTINCT et.trade_id FROM establishment_trade et JOIN trade t ON t.id = et.trade_id
+				WHERE t.traditional AND et.establishment_id IN `+intList(chunk), func(scan func(...any) error) error {
+				var id int64
+				if err := scan(&id); err != nil {
+					return err
+				}
+				if !seen[id] {
+					seen[id] = true
+					n++
+				}
+				return nil
+			})
+			if err != nil {
+				return 0, err
+			}
+		}
+		return n, nil
+	}
+	var trades []int64
+	err := tx.each(ctx, "SELECT id FROM trade WHERE traditional", func(scan func(...any) error) error {
+		var id int64
+		err := scan(&id)
+		trades = append(trades, id)
+		return err
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, t := range trades {
+		found := false
+		err := tx.each(ctx, fmt.Sprintf(`SELECT 1 FROM establishment_trade et JOIN project_support s ON s.establishment_id = et.establishment_id
+			WHERE et.trade_id = %d AND %s LIMIT 1`, t, cond), func(scan func(...any) error) error {
+			found = true
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		if found {
+			n++
+		}
+	}
+	return n, nil
+}
+
 // reportOthers reads the small figures: typical products, sessions, the
-// registry, the project list and the overdue settlements.
-func (tx *Tx) reportOthers(ctx context.Context, sc ReportScope, opt ReportOptions, d *ReportData) error {
+// registry, the project list (when the fundedCount funded projects are
+// at most opt.ListLimit) and the overdue settlements.
+func (tx *Tx) reportOthers(ctx context.Context, sc ReportScope, opt ReportOptions, d *ReportData, fundedCount int64) error {
 	// Typical products of the registry's establishments.
 	certJoin, certWhere := "", ""
 	if sc.Communes != nil {
@@ -669,10 +789,6 @@ func (tx *Tx) reportOthers(ctx context.Context, sc ReportScope, opt ReportOption
 	}
 	if err := tx.queryRow(ctx, "SELECT COALESCE(SUM(establishments), 0) FROM commune_stat"+reg).Scan(&d.Registered); err != nil {
 		return fmt.Errorf("registered: %w", tx.s.mapErr(err))
-	}
-	var fundedCount int64
-	for _, a := range d.Areas {
-		fundedCount += a.Projects
 	}
 	listCols := `p.id, p.code, p.title, p.year, p.commune_id, u.name, p.content_area, p.state,
 		COALESCE((SELECT ` + stateSum("approved") + ` FROM project_funding f WHERE f.project_id = p.id), 0),
