@@ -388,29 +388,35 @@ func (s *Server) afterNeedChange(w http.ResponseWriter, r *http.Request, id int6
 	}
 }
 
-// updateNeed sets a request's status and answer.
-func (s *Server) updateNeed(w http.ResponseWriter, r *http.Request) {
+// needForm reads the {id} of a request and parses its posted form (at most
+// needFormBytes); on failure it has answered already.
+func (s *Server) needForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
 	id, err := pathID(r)
 	if err == nil {
 		err = parseFormLimited(w, r, needFormBytes)
 	}
 	if err != nil {
 		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
+// updateNeed sets a request's status and answer.
+func (s *Server) updateNeed(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.needForm(w, r)
+	if !ok {
 		return
 	}
 	status, answer := r.PostFormValue("status"), r.PostFormValue("answer")
-	_, err = s.app.UpdateNeed(r.Context(), id, app.NeedUpdate{Status: &status, Answer: &answer})
+	_, err := s.app.UpdateNeed(r.Context(), id, app.NeedUpdate{Status: &status, Answer: &answer})
 	s.afterNeedChange(w, r, id, err, locale.T(s.lang(r), "need.saved"))
 }
 
 // linkNeed links a request to an establishment in scope (0 unlinks).
 func (s *Server) linkNeed(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, needFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.needForm(w, r)
+	if !ok {
 		return
 	}
 	est, perr := strconv.ParseInt(r.PostFormValue("establishment_id"), 10, 64)
@@ -418,7 +424,7 @@ func (s *Server) linkNeed(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, kc.Errorf(kc.EInvalid, "error.bad_request"))
 		return
 	}
-	_, err = s.app.UpdateNeed(r.Context(), id, app.NeedUpdate{EstablishmentID: &est})
+	_, err := s.app.UpdateNeed(r.Context(), id, app.NeedUpdate{EstablishmentID: &est})
 	s.afterNeedChange(w, r, id, err, locale.T(s.lang(r), "need.linked"))
 }
 
@@ -439,12 +445,8 @@ func (s *Server) createFromNeed(w http.ResponseWriter, r *http.Request) {
 
 // revealNeedPhone shows the request's phone (audited, with a reason).
 func (s *Server) revealNeedPhone(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, needFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.needForm(w, r)
+	if !ok {
 		return
 	}
 	phone, err := s.app.RevealNeedPhone(r.Context(), id, r.PostFormValue("reason"))
