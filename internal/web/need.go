@@ -388,23 +388,9 @@ func (s *Server) afterNeedChange(w http.ResponseWriter, r *http.Request, id int6
 	}
 }
 
-// needForm reads the {id} of a request and parses its posted form (at most
-// needFormBytes); on failure it has answered already.
-func (s *Server) needForm(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := pathID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, needFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return 0, false
-	}
-	return id, true
-}
-
 // updateNeed sets a request's status and answer.
 func (s *Server) updateNeed(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.needForm(w, r)
+	id, ok := s.postedID(w, r, needFormBytes)
 	if !ok {
 		return
 	}
@@ -415,7 +401,7 @@ func (s *Server) updateNeed(w http.ResponseWriter, r *http.Request) {
 
 // linkNeed links a request to an establishment in scope (0 unlinks).
 func (s *Server) linkNeed(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.needForm(w, r)
+	id, ok := s.postedID(w, r, needFormBytes)
 	if !ok {
 		return
 	}
@@ -445,7 +431,7 @@ func (s *Server) createFromNeed(w http.ResponseWriter, r *http.Request) {
 
 // revealNeedPhone shows the request's phone (audited, with a reason).
 func (s *Server) revealNeedPhone(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.needForm(w, r)
+	id, ok := s.postedID(w, r, needFormBytes)
 	if !ok {
 		return
 	}

@@ -224,12 +224,8 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, id int64, st
 }
 
 func (s *Server) setEnvelope(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, planFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.postedID(w, r, planFormBytes)
+	if !ok {
 		return
 	}
 	lang := s.lang(r)
@@ -240,7 +236,7 @@ func (s *Server) setEnvelope(w http.ResponseWriter, r *http.Request) {
 	if !ok || tooLarge {
 		errs["env.amount"] = locale.T(lang, "webelig.err.money")
 	} else {
-		_, err = s.app.SetEnvelope(r.Context(), id, f.Source, f.Area, amount, version)
+		_, err := s.app.SetEnvelope(r.Context(), id, f.Source, f.Area, amount, version)
 		if err == nil {
 			http.Redirect(w, r, planURL(id, "?done=envelope#envelopes"), http.StatusSeeOther)
 			return
@@ -258,12 +254,8 @@ func (s *Server) setEnvelope(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) setPin(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, planFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.postedID(w, r, planFormBytes)
+	if !ok {
 		return
 	}
 	project, err := strconv.ParseInt(r.PathValue("project"), 10, 64)
@@ -358,12 +350,8 @@ func (s *Server) saveScenario(w http.ResponseWriter, r *http.Request) {
 // runOptimizer solves the plan with the submitted inputs and shows the
 // result on the plan page, or saves it as a named scenario.
 func (s *Server) runOptimizer(w http.ResponseWriter, r *http.Request, save bool) {
-	id, err := pathID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, planFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
+	id, ok := s.postedID(w, r, planFormBytes)
+	if !ok {
 		return
 	}
 	ctx := r.Context()

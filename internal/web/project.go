@@ -266,15 +266,7 @@ const projectFormBytes = 1 << 20
 // projectPost reads the project id of a POST and parses its form; on
 // failure it has answered.
 func (s *Server) projectPost(w http.ResponseWriter, r *http.Request) (int64, bool) {
-	id, err := projectID(r)
-	if err == nil {
-		err = parseFormLimited(w, r, projectFormBytes)
-	}
-	if err != nil {
-		s.fail(w, r, err)
-		return 0, false
-	}
-	return id, true
+	return s.postedID(w, r, projectFormBytes)
 }
 
 // projectURL is the address of project id's page with an anchor.

@@ -169,6 +169,21 @@ func parseFormLimited(w http.ResponseWriter, r *http.Request, limit int64) error
 	return nil
 }
 
+// postedID reads the {id} wildcard of a POST and parses its form body of
+// at most limit bytes; on failure it has answered (not found, or bad
+// request) and ok is false.
+func (s *Server) postedID(w http.ResponseWriter, r *http.Request, limit int64) (id int64, ok bool) {
+	id, err := pathID(r)
+	if err == nil {
+		err = parseFormLimited(w, r, limit)
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return 0, false
+	}
+	return id, true
+}
+
 // fail renders an error page for err with the status its code maps to.
 // Internal errors are logged once here, with the request id.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
