@@ -42,6 +42,8 @@ type ScreenOptions struct {
 	UnitCode  string
 	On        kc.Date
 	MarginPct int
+	// CollectLikely fills ScreenReport.Likely.
+	CollectLikely bool
 }
 
 // ScreenCounts counts establishments by status for one scheme.
@@ -120,6 +122,11 @@ type ScreenReport struct {
 	// provincial scheme screened (not eligible or undetermined for each):
 	// the period report's "criteria failed" finding.
 	NoneEligible int
+
+	// Likely lists, in id order and only when ScreenOptions.CollectLikely
+	// asked for it, the establishments likely eligible: eligible for at
+	// least one scheme screened, or near-eligible for one.
+	Likely []int64
 }
 
 // workerCount is the number of evaluation goroutines, and of reading
@@ -334,6 +341,7 @@ type screenAcc struct {
 	failing  [][]int // per scheme, per eligibility criterion
 	communes map[int64]*ScreenCommune
 	near     []NearEligible
+	likely   []int64
 }
 
 // Screen evaluates every establishment in the caller's scope (narrowed to
@@ -440,6 +448,7 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 				states[j] = unset
 			}
 			eligibleWide := false // for a national or provincial scheme
+			likely := false       // eligible or near-eligible for any scheme
 			for k := range rules {
 				r := &rules[k]
 				if !applies(r.rule, row.ProvinceID) {
@@ -455,6 +464,7 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 					acc.totals[k].Eligible++
 					cm.Counts[k].Eligible++
 					eligibleWide = eligibleWide || r.rule.Level == "national" || r.rule.Level == "provincial"
+					likely = true
 					continue
 				}
 				acc.totals[k].NotEligible++
@@ -516,6 +526,7 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 				}
 				res := r.c.Evaluate(f, 0)
 				if o, ok := eligibility.NearEligible(res, opts.MarginPct); ok {
+					likely = true
 					acc.near = append(acc.near, NearEligible{EstablishmentID: row.ID, Name: row.Name, CommuneID: row.CommuneID,
 						CommuneName: row.CommuneName, Village: row.Village, SchemeID: r.rule.SchemeID, SchemeCode: r.rule.Code,
 						SchemeName: r.rule.Name, Outcome: o})
@@ -526,6 +537,9 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 			}
 			if !eligibleWide {
 				acc.none++
+			}
+			if likely && opts.CollectLikely {
+				acc.likely = append(acc.likely, row.ID)
 			}
 		}
 		return ctx.Err()
@@ -556,7 +570,9 @@ func (a *App) Screen(ctx context.Context, opts ScreenOptions) (ScreenReport, err
 			}
 		}
 		rep.Near = append(rep.Near, acc.near...)
+		rep.Likely = append(rep.Likely, acc.likely...)
 	}
+	slices.Sort(rep.Likely)
 	for k, r := range rules {
 		for j, c := range r.crit {
 			total := 0

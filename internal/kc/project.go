@@ -142,20 +142,3 @@ type Scheme struct {
 	CounterpartMinBP int
 	Confirmed        bool
 }
-
-// OutreachSession is one outreach activity (buổi tuyên truyền).
-type OutreachSession struct {
-	ID        int64
-	Kind      string
-	CommuneID int64
-	Village   string
-	HeldOn    Date
-	Attendees int
-	Cost      int64
-	Language  string
-	Staff     string
-	// Interpreter reports whether an interpreter for an ethnic-minority
-	// language took part.
-	Interpreter bool
-	Demo        bool
-}

@@ -158,7 +158,7 @@ func (s *Store) DashboardCounts(ctx context.Context, communeIDs []int64, year in
 			FROM project`+hist2, year).Scan(&d.Projects, &d.ProjectsThisYear, &d.ActiveProjects); err != nil {
 			return fmt.Errorf("store: dashboard projects: %w", tx.s.mapErr(err))
 		}
-		n, err := tx.count(ctx, "SELECT COUNT(*) FROM outreach_session WHERE held_on >= $1 AND held_on <= $2"+hist3, from, to)
+		n, err := tx.count(ctx, "SELECT COUNT(*) FROM outreach_session WHERE status = 'held' AND held_on >= $1 AND held_on <= $2"+hist3, from, to)
 		if err != nil {
 			return fmt.Errorf("store: dashboard outreach: %w", err)
 		}
@@ -259,7 +259,7 @@ func (s *Store) DashboardCountsRaw(ctx context.Context, communeIDs []int64, year
 	` + estCount + `,
 	` + estWorkers + `,
 	pr.n, pr.y, pr.a,
-	(SELECT COUNT(*) FROM outreach_session WHERE held_on >= $2 AND held_on <= $3` + proj + `)` + fundCols.String() + `
+	(SELECT COUNT(*) FROM outreach_session WHERE status = 'held' AND held_on >= $2 AND held_on <= $3` + proj + `)` + fundCols.String() + `
 	FROM (SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN year = $1 THEN 1 ELSE 0 END), 0) AS y,
 			COALESCE(SUM(CASE WHEN state IN ` + activeStatesSQL() + ` THEN 1 ELSE 0 END), 0) AS a
 		FROM project WHERE 1 = 1` + proj + `) pr,

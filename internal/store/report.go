@@ -886,8 +886,8 @@ func (s *Store) ReportRaw(ctx context.Context, sc ReportScope) (map[string]int64
 			WHERE ` + funded + ` AND EXISTS (SELECT 1 FROM project_output o WHERE o.project_id = p.id AND o.kind IN ('machines', 'lines') AND o.value > 0)),
 		(SELECT COUNT(DISTINCT et.trade_id) FROM establishment_trade et JOIN trade t ON t.id = et.trade_id WHERE t.traditional AND et.establishment_id IN (` + sup + `)),
 		(SELECT COUNT(*) FROM certificate c` + certJoin + ` WHERE c.kind = '` + kc.CertTypicalProduct + fmt.Sprintf(`' AND c.year >= %d AND c.year <= %d`, sc.From, sc.To) + certWhere + `),
-		(SELECT COUNT(*) FROM outreach_session WHERE held_on >= $1 AND held_on <= $2` + sess + `),
-		(SELECT COALESCE(SUM(attendees), 0) FROM outreach_session WHERE held_on >= $1 AND held_on <= $2` + sess + `),
+		(SELECT COUNT(*) FROM outreach_session WHERE status = 'held' AND held_on >= $1 AND held_on <= $2` + sess + `),
+		(SELECT COALESCE(SUM(attendees), 0) FROM outreach_session WHERE status = 'held' AND held_on >= $1 AND held_on <= $2` + sess + `),
 		(SELECT COALESCE(SUM(establishments), 0) FROM commune_stat` + reg + `)
 	FROM (SELECT ` + fundCols + ` FROM project p JOIN project_funding f ON f.project_id = p.id WHERE ` + funded + `) fu,
 	(SELECT COUNT(*) AS n, COALESCE(SUM(CASE WHEN p.level = 'national' THEN 1 ELSE 0 END), 0) AS nat,

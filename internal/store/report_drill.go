@@ -70,7 +70,7 @@ func (tx *Tx) sessionsByUnit(ctx context.Context, sc ReportScope) ([]ReportSessi
 		where = " AND commune_id IN " + intList(sc.Units)
 	}
 	err := tx.each(ctx, `SELECT commune_id, COUNT(*), COALESCE(SUM(attendees), 0) FROM outreach_session
-		WHERE held_on >= $1 AND held_on <= $2`+where+` GROUP BY commune_id ORDER BY commune_id`, func(scan func(...any) error) error {
+		WHERE status = 'held' AND held_on >= $1 AND held_on <= $2`+where+` GROUP BY commune_id ORDER BY commune_id`, func(scan func(...any) error) error {
 		var r ReportSessions
 		if err := scan(&r.UnitID, &r.Sessions, &r.People); err != nil {
 			return err
