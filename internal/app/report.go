@@ -328,6 +328,9 @@ func (a *App) buildReport(ctx context.Context, p *Principal, t reportTarget, fro
 	}
 	rb := reportBuilder{ds: ds, data: &data, t: t, from: from, to: to, areas: periodAreas(areas, from, to), sessionNames: names}
 	rb.tables()
+	if err := a.addReportFunnel(ctx, ds, t, from, to); err != nil {
+		return nil, err
+	}
 	if !ds.Empty {
 		rb.charts()
 	}

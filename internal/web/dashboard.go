@@ -22,7 +22,7 @@ func (s *Server) dashboardRoutes() {
 
 // soonModules are the modules whose screens come in later releases; their
 // navigation entries lead to a page that says so.
-var soonModules = []string{"outreach", "admin"}
+var soonModules = []string{"admin"}
 
 // dashboardView is the data of the dashboard page.
 type dashboardView struct {
@@ -35,6 +35,9 @@ type dashboardView struct {
 	Key []keyIndicator
 	// Charts are the period's charts as inline SVG.
 	Charts []dashChart
+	// Funnel is the outreach funnel of this year in the caller's scope
+	// (nil when it cannot be read); see outreach_funnel.go.
+	Funnel *funnelView
 }
 
 // keyIndicator is one headline indicator for the year and the period.
@@ -92,6 +95,7 @@ func (s *Server) showDashboard(w http.ResponseWriter, r *http.Request) {
 		}
 		v.Charts = append(v.Charts, dashChart{Title: c.Title, SVG: template.HTML(svg)}) // our own escaped SVG
 	}
+	v.Funnel = s.dashboardFunnel(r)
 	lang := s.lang(r)
 	p := s.page(r, locale.T(lang, "nav.dashboard"), "dashboard", v)
 	if d.ScopeName != "" && p.Principal != nil && !p.Principal.All {
