@@ -282,6 +282,11 @@ func spreadScore(total int, sheet []store.SeedScoreItem) []itemScore {
 // force and the thirteen former communes on the eve of the reform.
 func (a *App) districtUnits(ctx context.Context) (demo.DistrictUnits, error) {
 	u := demo.DistrictUnits{Current: map[string]int64{}, Former: map[string]int64{}}
+	if prov, err := a.Store.FindUnit(ctx, demo.PlanProvince, kc.ReformDate); err == nil {
+		u.Province = prov.ID
+	} else if kc.ErrorCode(err) != kc.ENotFound {
+		return u, err
+	}
 	var missing []string
 	for _, code := range demo.DistrictCurrentCodes {
 		unit, err := a.Store.FindUnit(ctx, code, kc.ReformDate)
@@ -310,4 +315,92 @@ func (a *App) districtUnits(ctx context.Context) (demo.DistrictUnits, error) {
 		return u, kc.Errorf(kc.EInvalid, "demo.units_missing", strings.Join(missing, ", "))
 	}
 	return u, nil
+}
+
+// outreachConverter maps the outreach part of a generated dataset onto
+// database ids (campaigns and numbered sessions after the current
+// maximum) and seals the phones it carries; without a secret the phones
+// are left out.
+type outreachConverter struct {
+	campBase, sessBase int64
+	seal               func(field, value string) (kc.Sealed, error)
+}
+
+func (a *App) newOutreachConverter(ctx context.Context) (outreachConverter, error) {
+	camp, sess, err := a.Store.NextOutreachIDs(ctx)
+	if err != nil {
+		return outreachConverter{}, err
+	}
+	oc := outreachConverter{campBase: camp - 1, sessBase: sess - 1}
+	if a.keys != nil {
+		oc.seal = a.seal
+	}
+	return oc, nil
+}
+
+// sealPhone seals a phone for the bulk loader (nothing without a secret).
+func (oc outreachConverter) sealPhone(phone string) (kc.Sealed, error) {
+	if phone == "" || oc.seal == nil {
+		return kc.Sealed{}, nil
+	}
+	return oc.seal(fieldPhone, phone)
+}
+
+// convertOutreach fills out's campaigns, sessions, attendance, self-check
+// log and need requests from b, and seals the phones of out's
+// establishments, which convert has already numbered.
+func (c *converter) convertOutreach(b *demo.Batch, out *store.BulkBatch) error {
+	oc := c.outreach
+	for i, e := range b.Establishments {
+		if e.Phone == "" {
+			continue
+		}
+		sealed, err := oc.sealPhone(e.Phone)
+		if err != nil {
+			return err
+		}
+		out.Establishments[i].Phone, out.Establishments[i].PhoneSealed = "", sealed
+	}
+	for _, cp := range b.Campaigns {
+		cp.ID += oc.campBase
+		out.Campaigns = append(out.Campaigns, cp)
+	}
+	out.Sessions = make([]kc.OutreachSession, len(b.Sessions))
+	for i, s := range b.Sessions {
+		if s.ID != 0 {
+			s.ID += oc.sessBase
+		}
+		if s.CampaignID != 0 {
+			s.CampaignID += oc.campBase
+		}
+		out.Sessions[i] = s
+	}
+	for _, at := range b.Attendance {
+		at.SessionID += oc.sessBase
+		if at.EstablishmentID != 0 {
+			at.EstablishmentID += c.estBase
+		}
+		sealed, err := oc.sealPhone(at.Phone)
+		if err != nil {
+			return err
+		}
+		at.Phone, at.PhoneSealed = "", sealed
+		out.Attendance = append(out.Attendance, at)
+	}
+	for _, sc := range b.SelfChecks {
+		out.SelfChecks = append(out.SelfChecks, store.SelfCheckLog{CommuneID: sc.CommuneID, Trade: sc.Trade, On: sc.On, ViaQR: sc.ViaQR})
+	}
+	for _, n := range b.Needs {
+		sealed, err := oc.sealPhone(n.Phone)
+		if err != nil {
+			return err
+		}
+		row := store.NeedRow{NeedRequest: store.NeedRequest{TrackingCode: n.TrackingCode, Name: n.Name, PhoneSealed: sealed, CommuneID: n.CommuneID,
+			Trade: n.Trade, Need: n.Text, Status: n.Status, CreatedAt: n.CreatedAt}, Answer: n.Answer, UpdatedAt: n.UpdatedAt}
+		if n.EstablishmentID != 0 {
+			row.EstablishmentID = n.EstablishmentID + c.estBase
+		}
+		out.Needs = append(out.Needs, row)
+	}
+	return nil
 }

@@ -93,7 +93,7 @@ func (r recomputer) queries() map[string]string {
 		return "SELECT SUM(o.value) FROM project p JOIN project_output o ON o.project_id = p.id WHERE " + funded + " AND o.kind = '" + kind + "'"
 	}
 	beneficiaries := "FROM project p JOIN project_beneficiary b ON b.project_id = p.id JOIN establishment e ON e.id = b.establishment_id WHERE " + funded
-	sessions := fmt.Sprintf("FROM outreach_session WHERE held_on BETWEEN '%d-01-01' AND '%d-12-31' AND commune_id IN (SELECT id FROM h)", r.from, r.to)
+	sessions := fmt.Sprintf("FROM outreach_session WHERE held_on BETWEEN '%d-01-01' AND '%d-12-31' AND status = 'held' AND commune_id IN (SELECT id FROM h)", r.from, r.to)
 	certs := fmt.Sprintf(`FROM certificate c JOIN establishment e ON e.id = c.establishment_id
 		WHERE c.kind = 'typical_product' AND c.year BETWEEN %d AND %d AND e.commune_id IN (SELECT id FROM r)`, r.from, r.to)
 	q := map[string]string{

@@ -196,6 +196,7 @@ type converter struct {
 	estBase, projBase int64
 	trades            map[string]int64
 	schemes           map[string][]kc.Scheme
+	outreach          outreachConverter
 }
 
 func (a *App) newConverter(ctx context.Context) (*converter, error) {
@@ -204,6 +205,9 @@ func (a *App) newConverter(ctx context.Context) (*converter, error) {
 		return nil, err
 	}
 	c := &converter{estBase: est - 1, projBase: proj - 1, trades: map[string]int64{}, schemes: map[string][]kc.Scheme{}}
+	if c.outreach, err = a.newOutreachConverter(ctx); err != nil {
+		return nil, err
+	}
 	trades, err := a.Store.ListTrades(ctx)
 	if err != nil {
 		return nil, err
@@ -273,6 +277,9 @@ func (c *converter) convert(b *demo.Batch) (*store.BulkBatch, error) {
 		}
 		q.SchemeID = id
 		out.Projects = append(out.Projects, q)
+	}
+	if err := c.convertOutreach(b, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -276,6 +276,15 @@ func (a *App) SelfCheck(ctx context.Context, ans SelfCheckAnswers, on kc.Date) (
 	return out, nil
 }
 
+// LogSelfCheck records that a public self-check was answered, for the
+// outreach funnel: the commune and trade asked about, the day, and
+// whether the person came through a leaflet's QR link (viaQR, which the
+// caller has checked). Nothing personal is kept. The caller answers the
+// self-check even when this fails.
+func (a *App) LogSelfCheck(ctx context.Context, res SelfCheckResult, viaQR bool) error {
+	return a.Store.LogSelfCheck(ctx, res.Commune.ID, res.Facts.PrimaryTrade, res.On, viaQR)
+}
+
 // lowerType writes a unit's name with its type in lower case, as inside
 // a sentence: "Xã Đakrông" → "xã Đakrông", "Tỉnh Quảng Trị" → "tỉnh
 // Quảng Trị".

@@ -39,7 +39,7 @@ func TestBenchRegistry(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("bench export: exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
 	}
-	for _, s := range []string{"265 dòng", "một câu SELECT thô", "app.ExportEstablishments csv", "app.ExportEstablishments xlsx", "RSS đỉnh"} {
+	for _, s := range []string{"276 dòng", "một câu SELECT thô", "app.ExportEstablishments csv", "app.ExportEstablishments xlsx", "RSS đỉnh"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("bench export: stdout lacks %q:\n%s", s, out)
 		}

@@ -45,7 +45,7 @@ func TestBenchScreen(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("bench screen --on %s: exit %d\nstdout: %s\nstderr: %s", on, code, out, errOut)
 		}
-		for _, s := range []string{"265 cơ sở", "app.Screen (đọc", "chỉ đọc dữ liệu như app.Screen", "SQL WHERE: ", "SQL một câu: ", "lượt đánh giá/giây/lõi: ",
+		for _, s := range []string{"276 cơ sở", "app.Screen (đọc", "chỉ đọc dữ liệu như app.Screen", "SQL WHERE: ", "SQL một câu: ", "lượt đánh giá/giây/lõi: ",
 			"RSS đỉnh", "so được " + strconv.Itoa(schemes-1) + "/" + strconv.Itoa(schemes)} {
 			if !strings.Contains(out, s) {
 				t.Errorf("--on %s: stdout lacks %q:\n%s", on, s, out)

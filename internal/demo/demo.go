@@ -24,16 +24,16 @@ const (
 	NationalEstablishments = 1_000_000
 )
 
-// Outreach session kinds (hình thức tuyên truyền).
+// Outreach session kinds (hình thức tuyên truyền), as kc names them.
 const (
-	SessionVillageMeeting    = "village_meeting"
-	SessionCommuneConference = "commune_conference"
-	SessionLoudspeaker       = "loudspeaker"
-	SessionLeaflet           = "leaflet"
-	SessionRadio             = "radio"
-	SessionGroupMessage      = "group_message"
-	SessionDoorToDoor        = "door_to_door"
-	SessionFairStand         = "fair_stand"
+	SessionVillageMeeting    = kc.SessionVillageMeeting
+	SessionCommuneConference = kc.SessionCommuneConference
+	SessionLoudspeaker       = kc.SessionLoudspeaker
+	SessionLeaflet           = kc.SessionLeafletRound
+	SessionRadio             = kc.SessionRadio
+	SessionGroupMessage      = kc.SessionGroupMessage
+	SessionDoorToDoor        = kc.SessionDoorToDoor
+	SessionFairStand         = kc.SessionFairStand
 )
 
 // Establishment is a generated establishment. ID is its sequence number in
@@ -63,7 +63,44 @@ type Project struct {
 type Batch struct {
 	Establishments []Establishment
 	Projects       []Project
-	Sessions       []kc.OutreachSession
+	// Campaigns carry their sequence number (from 1) as ID. Sessions do
+	// when attendance names them (the district demo), and are 0 otherwise
+	// (the scale generator); CampaignID is a campaign's sequence number.
+	Campaigns []kc.Campaign
+	Sessions  []kc.OutreachSession
+	// Attendance names sessions and establishments by sequence number;
+	// phones are in clear, for the loader to seal.
+	Attendance []kc.Attendance
+	SelfChecks []SelfCheck
+	Needs      []Need
+}
+
+// SelfCheck is one public self-check answered (no personal data): the
+// commune in force asked about, the trade, the day, and whether it came
+// through a leaflet's QR link.
+type SelfCheck struct {
+	CommuneID int64
+	Trade     string
+	On        kc.Date
+	ViaQR     bool
+}
+
+// Need is a need request from the public (đăng ký nhu cầu hỗ trợ) with
+// what the commune officer did with it. Phone is in clear, for the loader
+// to seal; EstablishmentID is the sequence number of the linked
+// establishment (0: none); Status is a need status of the store (new,
+// handling, answered, closed).
+type Need struct {
+	TrackingCode string
+	Name, Phone  string
+	CommuneID    int64
+	Trade        string
+	Text         string
+	Status       string
+	Answer       string
+	// EstablishmentID is the linked establishment's sequence number.
+	EstablishmentID      int64
+	CreatedAt, UpdatedAt time.Time
 }
 
 // Source of demo facts.

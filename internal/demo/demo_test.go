@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"khuyencong/internal/kc"
 )
@@ -195,6 +196,9 @@ func TestDistrictTellsTheStory(t *testing.T) {
 		{"outreach near the centre, remote communes barely reached", func() bool {
 			var centre, remoteN int
 			for _, s := range d.Sessions {
+				if s.Status != kc.SessionHeld {
+					continue
+				}
 				code := former[s.CommuneID]
 				if code == "19555" || code == "19561" || s.CommuneID == u.Current["19555"] {
 					centre++
@@ -214,7 +218,7 @@ func TestDistrictTellsTheStory(t *testing.T) {
 				}
 			}
 			for _, s := range d.Sessions {
-				if s.HeldOn.After(testToday) {
+				if s.HeldOn.After(testToday) != (s.Status == kc.SessionPlanned) {
 					return false
 				}
 			}
@@ -568,6 +572,9 @@ func TestDistrictReportStory(t *testing.T) {
 				near := map[string]bool{"19555": true, "19558": true, "19561": true, "19567": true, "19570": true}
 				var all, centre int
 				for _, s := range d.Sessions {
+					if s.Status != kc.SessionHeld {
+						continue
+					}
 					if s.Attendees <= 0 {
 						t.Errorf("session on %s in %d without attendees", s.HeldOn, s.CommuneID)
 					}
@@ -765,4 +772,200 @@ func TestStreamProjects(t *testing.T) {
 	if cur := states[testToday.Year()]; len(cur) < 8 || cur[kc.StateInProgress] == 0 || cur[kc.StateAccepted] == 0 {
 		t.Errorf("%d: %v", testToday.Year(), cur)
 	}
+}
+
+// TestDistrictOutreach checks the outreach story of the district demo:
+// attendance that names registered producers of the session's village
+// (never more than exist, none founded after the day), new producers met
+// and some added to the registry, this year's campaign with held and
+// planned sessions near the centre, no session held in the last 12 months
+// in the remote communes, and the self-checks and need requests that
+// followed.
+func TestDistrictOutreach(t *testing.T) {
+	u := testUnits()
+	d, err := District(1, testToday, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	former := map[int64]string{}
+	for code, id := range u.Former {
+		former[id] = code
+	}
+	sessions := map[int64]kc.OutreachSession{}
+	for i, s := range d.Sessions {
+		if s.ID != int64(i+1) || s.Status == "" {
+			t.Fatalf("session %d: id %d, status %q", i, s.ID, s.Status)
+		}
+		sessions[s.ID] = s
+	}
+	t.Run("attendance names producers of the session's village", func(t *testing.T) {
+		perSession := map[int64]int{}
+		var named, added, waiting int
+		for _, a := range d.Attendance {
+			s, ok := sessions[a.SessionID]
+			if !ok || s.Status != kc.SessionHeld {
+				t.Fatalf("attendance %+v on session %+v", a, s)
+			}
+			switch {
+			case a.NewProducer && a.EstablishmentID == 0:
+				waiting++
+				if a.Name == "" || a.Trade == "" {
+					t.Errorf("new producer without name or trade: %+v", a)
+				}
+				continue
+			case a.NewProducer:
+				added++
+			default:
+				named++
+				perSession[a.SessionID]++
+			}
+			e := d.Establishments[a.EstablishmentID-1]
+			if e.ID != a.EstablishmentID || e.FoundedYear > s.HeldOn.Year() {
+				t.Errorf("session of %s names %s (founded %d)", s.HeldOn, e.Name, e.FoundedYear)
+			}
+			if (s.Kind == SessionVillageMeeting || s.Kind == SessionDoorToDoor) && e.Village != s.Village {
+				t.Errorf("%s in %s names %s of %s", s.Kind, s.Village, e.Name, e.Village)
+			}
+		}
+		for id, n := range perSession {
+			s := sessions[id]
+			if s.Attendees < n {
+				t.Errorf("session %d: %d attendees, %d named", id, s.Attendees, n)
+			}
+			if s.Kind != SessionVillageMeeting && s.Kind != SessionDoorToDoor {
+				continue
+			}
+			exist := 0
+			for _, e := range d.Establishments {
+				if e.Village == s.Village && e.FoundedYear <= s.HeldOn.Year() && (e.CommuneID == s.CommuneID || e.CommuneID == u.Current[placeOf(former[s.CommuneID]).cur]) {
+					exist++
+				}
+			}
+			if n > exist {
+				t.Errorf("session %d in %s names %d, %d exist", id, s.Village, n, exist)
+			}
+		}
+		for _, s := range d.Sessions {
+			if kc.VillageWide(s.Kind) || s.Kind == SessionRadio {
+				if perSession[s.ID] != 0 {
+					t.Errorf("%s session names producers", s.Kind)
+				}
+			}
+		}
+		if named < 200 || added == 0 || waiting == 0 {
+			t.Errorf("%d named, new producers %d added, %d waiting", named, added, waiting)
+		}
+	})
+	t.Run("this year's campaign: held near the centre, planned in the remote villages", func(t *testing.T) {
+		if len(d.Campaigns) != 1 || d.Campaigns[0].ID != 1 || d.Campaigns[0].Title != CampaignTitle || !d.Campaigns[0].Demo ||
+			d.Campaigns[0].Budget < 10_000_000 || d.Campaigns[0].Budget > 100_000_000 {
+			t.Fatalf("campaigns %+v", d.Campaigns)
+		}
+		var held, planned, centre, cost int64
+		for _, s := range d.Sessions {
+			if s.CampaignID != 1 {
+				continue
+			}
+			cost += s.Cost
+			switch s.Status {
+			case kc.SessionHeld:
+				held++
+				if s.HeldOn.After(testToday) || s.HeldOn.Year() != PlanYear {
+					t.Errorf("held on %s", s.HeldOn)
+				}
+				if s.CommuneID == u.Current["19555"] || s.CommuneID == u.Current["19564"] || s.CommuneID == u.Current["19567"] {
+					centre++
+				}
+			case kc.SessionPlanned:
+				planned++
+				if !s.HeldOn.After(testToday) || s.HeldOn.Time().Month() != time.December {
+					t.Errorf("planned on %s", s.HeldOn)
+				}
+			}
+		}
+		if held < 10 || held > 20 || centre != held || planned < 2 || planned > 3 || cost > d.Campaigns[0].Budget {
+			t.Errorf("%d held (%d near the centre), %d planned, cost %d of %d", held, centre, planned, cost, d.Campaigns[0].Budget)
+		}
+		kinds := map[string]bool{}
+		for _, s := range d.Sessions {
+			if s.CampaignID == 1 && s.Status == kc.SessionHeld {
+				kinds[s.Kind] = true
+			}
+		}
+		if !kinds[SessionLoudspeaker] || !kinds[SessionGroupMessage] || !kinds[SessionVillageMeeting] {
+			t.Errorf("kinds held %v", kinds)
+		}
+	})
+	t.Run("no session held in the remote communes in the last 12 months", func(t *testing.T) {
+		since := testToday.AddDays(-365)
+		taLong := map[string]bool{}
+		for i, s := range d.Sessions {
+			if s.Status != kc.SessionHeld || s.HeldOn.Before(since) {
+				continue
+			}
+			old := former[s.CommuneID]
+			if s.CommuneID == u.Current["19588"] || slices.Contains(remote, old) {
+				t.Errorf("session %d held in the remote communes on %s", s.ID, s.HeldOn)
+			}
+			// The sessions of former Tà Long, now Xã Đakrông: one village only.
+			if d.Sessions[i].CommuneID == u.Current["19564"] && slices.Contains(placeOf("19579").villages, s.Village) {
+				taLong[s.Village] = true
+			}
+		}
+		if len(taLong) > 1 {
+			t.Errorf("former Tà Long reached in %v", taLong)
+		}
+	})
+	t.Run("phones near the centre, few in the remote villages", func(t *testing.T) {
+		with := map[bool][2]int{}
+		for _, e := range d.Establishments {
+			r := slices.Contains(remote, func() string {
+				for _, p := range places {
+					if u.Current[p.cur] == e.CommuneID && slices.Contains(p.villages, e.Village) {
+						return p.old
+					}
+				}
+				return ""
+			}())
+			c := with[r]
+			c[0]++
+			if e.Phone != "" {
+				c[1]++
+			}
+			with[r] = c
+		}
+		if with[false][1]*100 < with[false][0]*40 || with[true][1]*100 > with[true][0]*35 {
+			t.Errorf("phones: elsewhere %v, remote %v", with[false], with[true])
+		}
+	})
+	t.Run("self-checks and need requests followed", func(t *testing.T) {
+		qr := 0
+		for _, s := range d.SelfChecks {
+			if s.On.After(testToday) || s.On.Year() != PlanYear || s.CommuneID == 0 {
+				t.Errorf("self-check %+v", s)
+			}
+			if s.ViaQR {
+				qr++
+			}
+		}
+		if len(d.SelfChecks) < 20 || qr == 0 || qr == len(d.SelfChecks) {
+			t.Errorf("%d self-checks, %d through the QR code", len(d.SelfChecks), qr)
+		}
+		codes := map[string]bool{}
+		statuses := map[string]int{}
+		for _, n := range d.Needs {
+			if codes[n.TrackingCode] || !strings.HasPrefix(n.TrackingCode, "NC-") || len(n.TrackingCode) != 11 || n.Text == "" || n.Phone == "" ||
+				n.CreatedAt.After(testToday.Time().Add(24*time.Hour)) || n.UpdatedAt.Before(n.CreatedAt) {
+				t.Errorf("need %+v", n)
+			}
+			codes[n.TrackingCode] = true
+			statuses[n.Status]++
+			if (n.Status == needNew) != (n.Answer == "" && n.UpdatedAt.Equal(n.CreatedAt)) && n.Status != needHandling {
+				t.Errorf("need %s %s answered %q", n.TrackingCode, n.Status, n.Answer)
+			}
+		}
+		if len(d.Needs) < 5 || statuses[needNew] == 0 || statuses[needAnswered]+statuses[needClosed] == 0 {
+			t.Errorf("%d needs by status %v", len(d.Needs), statuses)
+		}
+	})
 }

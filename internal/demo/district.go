@@ -17,6 +17,9 @@ import (
 type DistrictUnits struct {
 	Current map[string]int64
 	Former  map[string]int64
+	// Province is the province in force (PlanProvince) that runs this
+	// year's outreach campaign; 0: the campaign is Xã Đakrông's.
+	Province int64
 }
 
 // DistrictCurrentCodes are the communes in force that cover the former
@@ -35,21 +38,23 @@ type place struct {
 	outreach int
 }
 
-// places lists the 13 former communes (domain §7.2) in code order.
+// places lists the 13 former communes (domain §7.2) in code order. The
+// villages of the former communes merged into one commune have distinct
+// names, as the registry needs to tell them apart after 1 July 2025.
 var places = []place{
 	{"19555", "19555", "Krông Klang", []string{"Khóm 1", "Khóm 2", "Khóm 3", "Khóm 4"}, 25, false, 40},
-	{"19558", "19555", "Mò Ó", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 50, false, 8},
-	{"19561", "19555", "Hướng Hiệp", []string{"Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4"}, 80, false, 14},
-	{"19564", "19564", "Đa Krông", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 75, false, 8},
-	{"19567", "19567", "Triệu Nguyên", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 10, false, 7},
-	{"19570", "19567", "Ba Lòng", []string{"Thôn 1", "Thôn 2", "Thôn 3", "Thôn 4"}, 15, false, 7},
-	{"19576", "19564", "Ba Nang", []string{"Bản Đá Bàn", "Thôn 2", "Thôn 3"}, 95, true, 5},
-	{"19579", "19564", "Tà Long", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, false, 0},
-	{"19582", "19588", "Húc Nghì", []string{"Thôn 1", "Thôn 2"}, 95, true, 0},
-	{"19585", "19588", "A Vao", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, true, 0},
-	{"19588", "19588", "Tà Rụt", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, true, 0},
+	{"19558", "19555", "Mò Ó", []string{"Thôn Khe Luồi", "Thôn Đồng Râm", "Thôn Ba Rầu"}, 50, false, 8},
+	{"19561", "19555", "Hướng Hiệp", []string{"Thôn Khe Van", "Thôn Phú Thành", "Thôn Hà Bạc", "Thôn Ruộng"}, 80, false, 14},
+	{"19564", "19564", "Đa Krông", []string{"Thôn Ba Ngào", "Thôn Khe Ngài", "Thôn Làng Cát"}, 75, false, 8},
+	{"19567", "19567", "Triệu Nguyên", []string{"Thôn Tân Trà", "Thôn Ba Đa", "Thôn Hà Xá"}, 10, false, 7},
+	{"19570", "19567", "Ba Lòng", []string{"Thôn Khe Cau", "Thôn Hà Vi", "Thôn Đá Nổi", "Thôn Văn Vận"}, 15, false, 7},
+	{"19576", "19564", "Ba Nang", []string{"Bản Đá Bàn", "Thôn Ngã Ba", "Thôn Tà Mên"}, 95, true, 5},
+	{"19579", "19564", "Tà Long", []string{"Thôn Pa Ling", "Thôn Ba Ngày", "Thôn Ly Tôn"}, 95, false, 0},
+	{"19582", "19588", "Húc Nghì", []string{"Thôn Húc Nghì", "Thôn La Tó"}, 95, true, 0},
+	{"19585", "19588", "A Vao", []string{"Thôn A Vao", "Thôn Ra Ró", "Thôn Tân Đi"}, 95, true, 0},
+	{"19588", "19588", "Tà Rụt", []string{"Thôn A Đeng", "Thôn A Liêng", "Thôn Vôi"}, 95, true, 0},
 	{"19591", "19594", "A Bung", []string{"Thôn A Bung", "Thôn Cu Tài 1", "Thôn Cu Tài 2", "Thôn Ty Nê"}, 95, true, 3},
-	{"19594", "19594", "A Ngo", []string{"Thôn 1", "Thôn 2", "Thôn 3"}, 95, true, 3},
+	{"19594", "19594", "A Ngo", []string{"Thôn Ăng Công", "Thôn La Lay", "Thôn Kỳ Neh"}, 95, true, 3},
 }
 
 // currentNames are the names of the communes in force.
@@ -101,6 +106,9 @@ type district struct {
 	est    map[int64]*Establishment
 	pseq   int64
 	codes  map[string]int
+	oldOf  map[int64]string // establishment seq → former commune code
+	// sessionOld is the former commune of each session of out.Sessions.
+	sessionOld []string
 }
 
 // District generates the Đakrông district demo: about three hundred
@@ -127,13 +135,14 @@ func District(seed int64, today kc.Date, u DistrictUnits) (*Batch, error) {
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("demo: district units missing: %s", strings.Join(missing, ", "))
 	}
-	g := &district{r: newRand(seed, 1), today: today, u: u, byRole: map[string]int64{}, byKey: map[string][]int64{}, est: map[int64]*Establishment{}, codes: map[string]int{}}
+	g := &district{r: newRand(seed, 1), today: today, u: u, byRole: map[string]int64{}, byKey: map[string][]int64{}, est: map[int64]*Establishment{}, codes: map[string]int{}, oldOf: map[int64]string{}}
 	g.namedEstablishments()
 	g.ordinaryEstablishments()
 	g.projects()
 	g.details(seed)
 	g.candidates(seed)
 	g.sessions()
+	g.outreach(seed)
 	g.certificates()
 	return &g.out, nil
 }
@@ -197,6 +206,7 @@ func (g *district) add(role string, e kc.Establishment, trade string, plan factP
 	}
 	key := trade + "/" + old
 	g.byKey[key] = append(g.byKey[key], seq)
+	g.oldOf[seq] = old
 	return seq
 }
 
@@ -244,7 +254,7 @@ func (g *district) namedEstablishments() {
 	g.add("mech_company", e, TradeMechanics, factPlan{workers: 9, maxGrow: 2, boost: map[int]int{2019: 3}}, "19555")
 
 	o = newPerson(g.r, EthnicKinh, 30, g.today)
-	e = g.base(kc.KindCooperative, bl, o, "Thôn 2", 2015)
+	e = g.base(kc.KindCooperative, bl, o, "Thôn Hà Vi", 2015)
 	e.Name = "HTX nông nghiệp dịch vụ Mẫu Ba Lòng"
 	g.add("coop", e, TradeAgriProc, factPlan{workers: 8, maxGrow: 2, boost: map[int]int{2022: 6}}, "19570")
 
@@ -565,8 +575,9 @@ func (g *district) session(pl place, y int, kind string) {
 	if !day.Before(kc.ReformDate) {
 		staff = "Cán bộ Phòng Kinh tế xã"
 	}
-	g.out.Sessions = append(g.out.Sessions, kc.OutreachSession{Kind: kind, CommuneID: g.commune(pl.old, day), Village: pick(g.r, pl.villages),
+	g.out.Sessions = append(g.out.Sessions, kc.OutreachSession{Kind: kind, Status: kc.SessionHeld, CommuneID: g.commune(pl.old, day), Village: pick(g.r, pl.villages),
 		HeldOn: day, Attendees: attendees, Cost: m(int64(between(g.r, 1, 6))), Language: lang, Staff: staff, Interpreter: interp, Demo: true})
+	g.sessionOld = append(g.sessionOld, pl.old)
 }
 
 // Remote returns the old codes of the communes the demo leaves unreached.

@@ -24,16 +24,35 @@ type BulkEstablishment struct {
 
 // BulkBatch is one batch of generated data. Establishments and projects
 // carry explicit ids (from NextIDs on), so projects can name their
-// beneficiaries; every other row gets its id from the database.
+// beneficiaries; campaigns too (from NextOutreachIDs on), so sessions can
+// name them. Sessions carry explicit ids (from NextOutreachIDs on) when
+// attendance rows name them; a load either numbers all its sessions or
+// none, and the database numbers those without. Every other row gets its
+// id from the database. Phones (establishments, attendance, need
+// requests) come sealed: the store never sees them in clear.
 type BulkBatch struct {
 	Establishments []BulkEstablishment
 	Projects       []kc.Project
+	Campaigns      []kc.Campaign
 	Sessions       []kc.OutreachSession
+	Attendance     []kc.Attendance
+	SelfChecks     []SelfCheckLog
+	// Needs are need requests with their history: CreatedAt and
+	// UpdatedAt are kept (now when zero).
+	Needs []NeedRow
+}
+
+// SelfCheckLog is one logged public self-check (see LogSelfCheck).
+type SelfCheckLog struct {
+	CommuneID int64 // 0: none given
+	Trade     string
+	On        kc.Date
+	ViaQR     bool
 }
 
 // Rows returns the number of table rows the batch writes.
 func (b *BulkBatch) Rows() int {
-	n := len(b.Sessions)
+	n := len(b.Campaigns) + len(b.Sessions) + len(b.Attendance) + len(b.SelfChecks) + len(b.Needs)
 	for _, e := range b.Establishments {
 		n += 1 + len(e.TradeIDs) + len(e.Facts)
 	}
@@ -56,6 +75,21 @@ func (s *Store) NextIDs(ctx context.Context) (establishment, project int64, err 
 		return nil
 	})
 	return establishment, project, err
+}
+
+// NextOutreachIDs returns the first free campaign and outreach session
+// ids, from which a bulk load numbers its campaigns and sessions.
+func (s *Store) NextOutreachIDs(ctx context.Context) (campaign, session int64, err error) {
+	err = s.View(ctx, func(tx *Tx) error {
+		if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM campaign").Scan(&campaign); err != nil {
+			return fmt.Errorf("store: next campaign id: %w", err)
+		}
+		if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(id), 0) + 1 FROM outreach_session").Scan(&session); err != nil {
+			return fmt.Errorf("store: next outreach session id: %w", err)
+		}
+		return nil
+	})
+	return campaign, session, err
 }
 
 // bulkTable is one table of a batch: its columns and its rows.
@@ -87,7 +121,7 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 	est := bulkTable{name: "establishment", cols: []string{"id", "kind", "size_class", "name", "name_fold", "sort_key", "commune_id", "village", "lat", "lon",
 		"owner_name", "owner_gender", "owner_ethnicity", "owner_birth_year", "women_owned", "ethnic_minority_owned", "founded_year",
 		"registration_no", "registration_date", "traditional_craft", "craft_village", "artisan", "main_products", "notes", "demo",
-		"version", "created_at", "updated_at", "latest_year", "latest_workers"}}
+		"version", "created_at", "updated_at", "latest_year", "latest_workers", "phone_enc", "phone_hash"}}
 	trades := bulkTable{name: "establishment_trade", cols: []string{"establishment_id", "trade_id", "is_primary"}}
 	facts := bulkTable{name: "establishment_fact", cols: []string{"establishment_id", "year", "workers", "women_workers", "ethnic_minority_workers",
 		"revenue", "capital", "avg_income", "source"}}
@@ -118,7 +152,7 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 		est.rows = append(est.rows, []any{e.ID, e.Kind, e.SizeClass, e.Name, vi.SearchKey(e.Name), vi.SortKey(e.Name), e.CommuneID, e.Village, lat, lon,
 			e.OwnerName, e.OwnerGender, e.OwnerEthnicity, opt(e.OwnerBirthYear), e.WomenOwned, e.EthnicMinorityOwned, opt(e.FoundedYear),
 			e.RegistrationNo, date(e.RegistrationDate), e.TraditionalCraft, e.CraftVillage, e.Artisan, e.MainProducts, e.Notes, e.Demo,
-			int64(1), now, now, latestYear, latestWorkers})
+			int64(1), now, now, latestYear, latestWorkers, nullBytes(e.PhoneSealed.Enc), e.PhoneSealed.Hash})
 		seen := map[int64]bool{}
 		for j, t := range e.TradeIDs {
 			if !seen[t] {
@@ -165,17 +199,59 @@ func (b *BulkBatch) tables(now time.Time, pg bool) []bulkTable {
 			ev.rows = append(ev.rows, []any{p.ID, e.From, e.To, at.UTC(), nullInt64(e.ActorID), e.Note, e.DocumentRef})
 		}
 	}
-	sess := bulkTable{name: "outreach_session", cols: []string{"kind", "commune_id", "village", "held_on", "attendees", "cost", "staff", "language",
-		"interpreter", "demo", "created_at"}}
+	camp := bulkTable{name: "campaign", cols: []string{"id", "title", "unit_id", "starts_on", "ends_on", "budget", "demo", "created_at", "topic", "schemes",
+		"notes", "plan_note", "created_by", "version"}}
+	for _, c := range b.Campaigns {
+		created := c.CreatedAt
+		if created.IsZero() {
+			created = now
+		}
+		camp.rows = append(camp.rows, []any{c.ID, vi.NFC(c.Title), c.UnitID, date(c.StartsOn), date(c.EndsOn), c.Budget, c.Demo, created.UTC(),
+			vi.NFC(c.Topic), strings.Join(c.SchemeCodes, ","), vi.NFCLines(c.Notes), vi.NFCLines(c.PlanNote), nullInt64(c.CreatedBy), int64(max(c.Version, 1))})
+	}
+	sessCols := []string{"campaign_id", "kind", "status", "commune_id", "village", "held_on", "attendees", "cost", "staff", "staff_halfdays", "language",
+		"interpreter", "materials", "notes", "demo", "created_at"}
+	sess := bulkTable{name: "outreach_session", cols: sessCols}
+	sessID := bulkTable{name: "outreach_session", cols: append([]string{"id"}, sessCols...)}
 	for _, o := range b.Sessions {
 		lang := o.Language
 		if lang == "" {
 			lang = "vi"
 		}
-		sess.rows = append(sess.rows, []any{o.Kind, o.CommuneID, vi.NFC(o.Village), date(o.HeldOn), int64(o.Attendees), o.Cost, o.Staff, lang,
-			o.Interpreter, o.Demo, now})
+		status := o.Status
+		if status == "" {
+			status = kc.SessionHeld
+		}
+		row := []any{nullInt64(o.CampaignID), o.Kind, status, o.CommuneID, vi.NFC(o.Village), date(o.HeldOn), int64(o.Attendees), o.Cost, vi.NFC(o.Staff),
+			int64(o.StaffHalfDays), lang, o.Interpreter, vi.NFC(o.Materials), vi.NFCLines(o.Notes), o.Demo, now}
+		if o.ID != 0 {
+			sessID.rows = append(sessID.rows, append([]any{o.ID}, row...))
+		} else {
+			sess.rows = append(sess.rows, row)
+		}
 	}
-	return []bulkTable{est, trades, facts, proj, cost, fund, ben, out, ev, sess}
+	att := bulkTable{name: "attendance", cols: []string{"session_id", "establishment_id", "new_producer", "name", "phone_enc", "trade"}}
+	for _, a := range b.Attendance {
+		att.rows = append(att.rows, []any{a.SessionID, nullInt64(a.EstablishmentID), a.NewProducer, vi.NFC(a.Name), nullBytes(a.PhoneSealed.Enc), a.Trade})
+	}
+	sc := bulkTable{name: "selfcheck_log", cols: []string{"commune_id", "trade", "on_day", "via_qr", "created_at"}}
+	for _, c := range b.SelfChecks {
+		sc.rows = append(sc.rows, []any{nullInt64(c.CommuneID), strings.ToUpper(c.Trade), date(c.On), c.ViaQR, c.On.Time().Add(9 * time.Hour).UTC()})
+	}
+	need := bulkTable{name: "need_request", cols: []string{"tracking_code", "name", "phone_enc", "commune_id", "trade", "need", "status",
+		"establishment_id", "answer", "created_at", "updated_at"}}
+	for _, n := range b.Needs {
+		created, updated := n.CreatedAt, n.UpdatedAt
+		if created.IsZero() {
+			created = now
+		}
+		if updated.IsZero() {
+			updated = created
+		}
+		need.rows = append(need.rows, []any{n.TrackingCode, vi.NFC(n.Name), nullBytes(n.PhoneSealed.Enc), nullInt64(n.CommuneID), n.Trade, vi.NFCLines(n.Need),
+			n.Status, nullInt64(n.EstablishmentID), vi.NFCLines(n.Answer), created.UTC(), updated.UTC()})
+	}
+	return []bulkTable{est, trades, facts, proj, cost, fund, ben, out, ev, camp, sessID, sess, att, sc, need}
 }
 
 // PreparedBatch is a batch turned into table rows, with the folded names
@@ -233,7 +309,7 @@ func (tx *Tx) insertRows(ctx context.Context, stmts map[string]*sql.Stmt, t bulk
 	per := min(sqliteMaxParams/len(t.cols), 100)
 	for start := 0; start < len(t.rows); start += per {
 		chunk := t.rows[start:min(start+per, len(t.rows))]
-		key := fmt.Sprintf("%s/%d", t.name, len(chunk))
+		key := fmt.Sprintf("%s/%d/%d", t.name, len(t.cols), len(chunk))
 		st, ok := stmts[key]
 		if !ok {
 			var b strings.Builder
@@ -317,12 +393,13 @@ func (s *Store) copyBulk(ctx context.Context, tables []bulkTable) error {
 // the planner statistics.
 func (s *Store) FinishBulk(ctx context.Context) error {
 	if s.dialect.Postgres() {
-		for _, t := range []string{"establishment", "project"} {
-			if _, err := s.w.ExecContext(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1))", t, t)); err != nil {
+		for _, t := range []string{"establishment", "project", "campaign", "outreach_session"} {
+			// An empty table restarts at 1 (is_called false).
+			if _, err := s.w.ExecContext(ctx, fmt.Sprintf("SELECT setval(pg_get_serial_sequence('%s', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM %s), 1), EXISTS (SELECT 1 FROM %s))", t, t, t)); err != nil {
 				return fmt.Errorf("store: bulk sequence %s: %w", t, err)
 			}
 		}
-		if _, err := s.w.ExecContext(ctx, "VACUUM (ANALYZE) establishment, establishment_trade, establishment_fact, project, project_funding, project_beneficiary, project_output, project_event, outreach_session, commune_stat, project_support"); err != nil {
+		if _, err := s.w.ExecContext(ctx, "VACUUM (ANALYZE) establishment, establishment_trade, establishment_fact, project, project_funding, project_beneficiary, project_output, project_event, campaign, outreach_session, attendance, selfcheck_log, need_request, commune_stat, project_support"); err != nil {
 			return fmt.Errorf("store: bulk vacuum: %w", err)
 		}
 		// The unit tables are read by every scoped count; fresh statistics

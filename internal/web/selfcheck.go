@@ -40,6 +40,10 @@ const selfCheckFormBytes = 16 << 10
 type selfCheckForm struct {
 	Province, Commune, Trade, Workers, Registered, Kind, Revenue string
 	WomenOwned, EthnicMinorityOwned                              bool
+	// Sig is the signature k of the leaflet's QR link the form was
+	// pre-filled from ("" otherwise), kept to log the self-check as
+	// coming through the leaflet.
+	Sig string
 }
 
 // contactForm holds the contact request as typed.
@@ -101,7 +105,7 @@ func readSelfCheckForm(r *http.Request) selfCheckForm {
 	}
 	return selfCheckForm{Province: get("province"), Commune: get("commune"), Trade: get("trade"), Workers: get("workers"),
 		Registered: get("registered"), Kind: get("kind"), Revenue: get("revenue"),
-		WomenOwned: get("women_owned") != "", EthnicMinorityOwned: get("ethnic_minority_owned") != ""}
+		WomenOwned: get("women_owned") != "", EthnicMinorityOwned: get("ethnic_minority_owned") != "", Sig: get(app.LinkSigParam)}
 }
 
 // answers turns the form into the app's answers; numbers that cannot be
@@ -230,7 +234,7 @@ func (s *Server) showSelfCheck(base string) http.HandlerFunc {
 			commune, trade, err := s.app.CheckSelfCheckLink(r.Context(), q.Get(app.LinkCommuneParam), q.Get(app.LinkTradeParam), q.Get(app.LinkSigParam))
 			switch fe := kc.FieldErrors(err); {
 			case err == nil:
-				v.Form = selfCheckForm{Commune: commune, Trade: trade}
+				v.Form = selfCheckForm{Commune: commune, Trade: trade, Sig: q.Get(app.LinkSigParam)}
 			case len(fe) > 0:
 				v.Form, v.LinkNotice, status = selfCheckForm{}, locale.T(lang, fe[0].Key, fe[0].Args...), http.StatusBadRequest
 			default:
@@ -257,7 +261,8 @@ func parseSelfCheck(w http.ResponseWriter, r *http.Request) bool {
 // amount range, what is missing and whom to contact. The "choose the
 // commune" button (step=province) only reloads the form with the
 // province's communes. Unreadable or nonsense answers are shown next to
-// their fields (422). Nothing is stored.
+// their fields (422). Nothing personal is stored: an answered self-check
+// is only logged by commune, trade, day and leaflet link (logSelfCheck).
 func (s *Server) submitSelfCheck(base string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -276,7 +281,7 @@ func (s *Server) submitSelfCheck(base string) http.HandlerFunc {
 			s.render(w, r, http.StatusOK, "selfcheck", s.publicPage(w, r, v))
 			return
 		}
-		_, ok := s.answerSelfCheck(w, r, v)
+		_, ok := s.answerSelfCheck(w, r, v, true)
 		if !ok {
 			return
 		}
@@ -285,9 +290,11 @@ func (s *Server) submitSelfCheck(base string) http.HandlerFunc {
 }
 
 // answerSelfCheck checks the answers of v's form and runs the self-check,
-// setting v.Answer. On a field error it shows the questionnaire again
-// (422), on another error the error page; ok is false then.
-func (s *Server) answerSelfCheck(w http.ResponseWriter, r *http.Request, v *selfCheckView) (ans app.SelfCheckAnswers, ok bool) {
+// setting v.Answer; with logIt it logs the answered self-check for the
+// outreach funnel (see logSelfCheck). On a field error it shows the
+// questionnaire again (422), on another error the error page; ok is false
+// then.
+func (s *Server) answerSelfCheck(w http.ResponseWriter, r *http.Request, v *selfCheckView, logIt bool) (ans app.SelfCheckAnswers, ok bool) {
 	lang := s.lang(r)
 	ans, errs := v.Form.answers(lang)
 	if !v.communeInProvince() {
@@ -307,7 +314,24 @@ func (s *Server) answerSelfCheck(w http.ResponseWriter, r *http.Request, v *self
 		return ans, false
 	}
 	v.Answer = newSelfCheckAnswer(lang, v, res)
+	if logIt {
+		s.logSelfCheck(r.Context(), v.Form, res)
+	}
 	return ans, true
+}
+
+// logSelfCheck logs an answered self-check, as coming through a leaflet's
+// QR link when the form still holds the commune and trade its signature
+// covers. A failure is only logged: the person gets the answer anyway.
+func (s *Server) logSelfCheck(ctx context.Context, f selfCheckForm, res app.SelfCheckResult) {
+	viaQR := false
+	if f.Sig != "" {
+		_, _, err := s.app.CheckSelfCheckLink(ctx, f.Commune, f.Trade, f.Sig)
+		viaQR = err == nil
+	}
+	if err := s.app.LogSelfCheck(ctx, res, viaQR); err != nil {
+		s.log.Error("self-check log", "err", err)
+	}
 }
 
 // selfCheckFormError shows the questionnaire with field errors (422).
@@ -438,7 +462,7 @@ func (s *Server) requestContact(base string) http.HandlerFunc {
 			s.fail(w, r, err)
 			return
 		}
-		ans, ok := s.answerSelfCheck(w, r, v)
+		ans, ok := s.answerSelfCheck(w, r, v, false)
 		if !ok {
 			return
 		}
