@@ -58,6 +58,7 @@ func (m *Main) outreachCmd() *cobra.Command {
 	fl.StringVar(&baseURL, "base-url", "", tc("leaflet.cli.flag_base_url"))
 	fl.StringVar(&as, "as", "", tc("reportcli.as"))
 	cmd.AddCommand(lf)
+	cmd.AddCommand(newOutreachPlanCmd(m))
 	return cmd
 }
 
