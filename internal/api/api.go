@@ -87,6 +87,9 @@ func New(a *app.App, opts Options) *API {
 	x.reportRoutes()
 	x.projectSettingsRoutes()
 	x.needRoutes()
+	x.outreachRoutes()
+	x.outreachCoverageRoutes()
+	x.outreachPlanRoutes()
 	x.openAPIRoutes()
 	// The catch-all answers unknown API paths with a JSON 404; it is not
 	// an API route, so it bypasses the recording.

@@ -241,6 +241,7 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 		"POST /api/v1/establishments/{id}/licences":     `{"kind":"Giấy phép sản xuất rượu thủ công","number":"01/GP","issued_on":"2024-03-01"}`,
 		"POST /api/v1/establishments/{id}/artisans":     `{"name":"Hồ Văn Bảy","title":"meritorious","recognised_year":2019}`,
 		"POST /api/v1/eligibility/check":                fmt.Sprintf(`{"establishment_id":%d}`, f.estA.ID),
+		"POST /api/v1/outreach/plan":                    `{"unit":"99001","staff_days":5,"budget":10000000}`,
 	}
 	// The project routes: a project in the state each needs, their
 	// bodies and callers (project_test.go).
@@ -255,6 +256,10 @@ func TestOpenAPIRoutesAnswer(t *testing.T) {
 	needs := newNeedRoutes(t, f)
 	for route, p := range needs.paths {
 		plans.paths[route], plans.users[route], plans.bodies[route] = p, needs.users[route], needs.bodies[route]
+	}
+	outreach := newOutreachRoutes(t, f)
+	for route, p := range outreach.paths {
+		plans.paths[route], plans.users[route], plans.bodies[route] = p, outreach.users[route], outreach.bodies[route]
 	}
 	for k, v := range plans.bodies {
 		bodies[k] = v

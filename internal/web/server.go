@@ -77,6 +77,9 @@ func (s *Server) routes() {
 	s.reportRoutes()
 	s.projectSettingsRoutes()
 	s.needRoutes()
+	s.outreachRoutes()
+	s.outreachCoverageRoutes()
+	s.outreachPlanRoutes()
 }
 
 // Handler returns the server with its middleware, outermost first.
