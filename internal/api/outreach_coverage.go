@@ -143,6 +143,9 @@ type Funnel struct {
 	Total         FunnelCounts    `json:"total"`
 	Steps         []FunnelStep    `json:"steps"`
 	Communes      []FunnelCommune `json:"communes"`
+	// QuietCommunes counts the communes left out of Communes: zero at
+	// every step.
+	QuietCommunes int `json:"quiet_communes"`
 }
 
 func toFunnelCounts(f app.FunnelFigures) FunnelCounts {
@@ -177,7 +180,7 @@ func (x *API) outreachFunnel(w http.ResponseWriter, r *http.Request) {
 	}
 	out := Funnel{CampaignID: f.CampaignID, CampaignTitle: f.CampaignTitle, FollowUpDays: f.FollowUpDays, UnitCode: f.UnitCode,
 		UnitName: f.UnitName, National: f.National, From: f.From, To: f.To, Total: toFunnelCounts(f.Total),
-		Steps: []FunnelStep{}, Communes: make([]FunnelCommune, 0, len(f.Communes))}
+		Steps: []FunnelStep{}, Communes: make([]FunnelCommune, 0, len(f.Communes)), QuietCommunes: f.Quiet}
 	for _, st := range f.Total.Steps() {
 		fs := FunnelStep{Step: st.Key, Count: st.N}
 		if st.HasShare {

@@ -100,7 +100,7 @@ func TestOutreachFunnelAPI(t *testing.T) {
 			t.Fatalf("funnel: %d %s", status, body)
 		}
 		want := FunnelCounts{Sessions: 1, Reached: 30, SelfChecks: 1, Proposed: 1, Funded: 1}
-		if fn.Total != want || len(fn.Communes) != 2 || fn.Communes[0].FunnelCounts != want || fn.National || fn.UnitName != "Tỉnh Thử Nghiệm" {
+		if fn.Total != want || len(fn.Communes) != 1 || fn.QuietCommunes != 1 || fn.Communes[0].FunnelCounts != want || fn.National || fn.UnitName != "Tỉnh Thử Nghiệm" {
 			t.Errorf("funnel %s", body)
 		}
 		if len(fn.Steps) != 7 || fn.Steps[1].PerSession == nil || *fn.Steps[1].PerSession != 30 || fn.Steps[2].ShareBP == nil || *fn.Steps[2].ShareBP != 0 ||

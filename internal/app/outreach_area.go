@@ -144,25 +144,9 @@ func (a *App) OutreachArea(ctx context.Context, unitCode string, on kc.Date) (Ou
 	if err != nil {
 		return out, err
 	}
-	// Sessions are filed under the commune as it was on the day: follow
-	// each current commune back to the former communes merged into it.
-	current := map[int64]int64{}
-	var asWas []int64
-	for _, u := range units {
-		closure, err := a.Store.ReportUnits(ctx, []int64{u.ID})
-		if err != nil {
-			return out, err
-		}
-		if _, seen := current[u.ID]; !seen {
-			current[u.ID] = u.ID
-			asWas = append(asWas, u.ID)
-		}
-		for _, ru := range closure {
-			if _, seen := current[ru.ID]; !seen && ru.Level == "commune" {
-				current[ru.ID] = u.ID
-				asWas = append(asWas, ru.ID)
-			}
-		}
+	current, asWas, err := a.communesAsTheyWere(ctx, units)
+	if err != nil {
+		return out, err
 	}
 	sessions, err := a.Store.VillageSessions(ctx, asWas, on)
 	if err != nil {
@@ -273,6 +257,34 @@ func (a *App) OutreachArea(ctx context.Context, unitCode string, on kc.Date) (Ou
 		return vi.Compare(x.Village, y.Village)
 	})
 	return out, nil
+}
+
+// communesAsTheyWere follows each current commune back to the former
+// communes merged into it, since sessions, projects and requests are filed
+// under the commune as it was on the day. It returns the current commune
+// of every id (the first current commune to claim a former one keeps it:
+// a former commune split between two counts for one of them) and the ids
+// as they were, the current ones included.
+func (a *App) communesAsTheyWere(ctx context.Context, units []kc.Unit) (map[int64]int64, []int64, error) {
+	current := map[int64]int64{}
+	asWas := []int64{}
+	for _, u := range units {
+		closure, err := a.Store.ReportUnits(ctx, []int64{u.ID})
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, seen := current[u.ID]; !seen {
+			current[u.ID] = u.ID
+			asWas = append(asWas, u.ID)
+		}
+		for _, ru := range closure {
+			if _, seen := current[ru.ID]; !seen && ru.Level == kc.LevelCommune {
+				current[ru.ID] = u.ID
+				asWas = append(asWas, ru.ID)
+			}
+		}
+	}
+	return current, asWas, nil
 }
 
 // later keeps in m the later of its date for k and d.

@@ -228,13 +228,13 @@ func TestSessionsAndAttendance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if d.Registered != 4 || len(d.Village) != 4 || len(d.Others) != 1 {
-			t.Fatalf("checklist: %d in the village, %d others", len(d.Village), len(d.Others))
+		if d.Registered != 4 || len(d.VillageProducers) != 4 || len(d.OtherProducers) != 1 {
+			t.Fatalf("checklist: %d in the village, %d others", len(d.VillageProducers), len(d.OtherProducers))
 		}
 		if _, err := a.GetSession(f.As(t, ctx, apptest.OfficerB), o.ID); kc.ErrorCode(err) != kc.ENotFound {
 			t.Errorf("officer B reads A's session: %v", err)
 		}
-		village := []int64{d.Village[0].ID, d.Village[1].ID}
+		village := []int64{d.VillageProducers[0].ID, d.VillageProducers[1].ID}
 
 		// Too many people for the village (4 registered + 0 new): refused,
 		// naming both numbers; nothing written.
@@ -382,10 +382,10 @@ func TestSessionsAndAttendance(t *testing.T) {
 		// A producer of another village who came counts too: Thôn 1 has 5
 		// registered, 1 from Thôn 2 is ticked, 1 new producer: 7 at most.
 		d, err = a.GetSession(offA, o.ID)
-		if err != nil || len(d.Others) != 1 {
-			t.Fatalf("others %+v %v", d.Others, err)
+		if err != nil || len(d.OtherProducers) != 1 {
+			t.Fatalf("others %+v %v", d.OtherProducers, err)
 		}
-		ids := append(village, e.ID, d.Others[0].ID)
+		ids := append(village, e.ID, d.OtherProducers[0].ID)
 		newOnly := []app.NewProducer{{ID: newRows[1].ID, Name: "Căn Văn Tư"}}
 		_, err = a.RecordAttendance(offA, o.ID, app.AttendanceInput{EstablishmentIDs: ids, New: newOnly, Attendees: 8})
 		if fe := kc.FieldErrors(err); len(fe) != 1 || fe[0].Key != "attend.too_many_elsewhere" {

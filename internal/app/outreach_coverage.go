@@ -42,8 +42,11 @@ type Coverage struct {
 	// villages.
 	Commune *OutreachCommune
 	Rows    []CoverageRow
-	Total   CoverageRow
-	Sort    string // CoverageByUnreached or CoverageByName
+	// Empty counts the communes left out of Rows: no establishment
+	// registered and no session ever held there.
+	Empty int
+	Total CoverageRow
+	Sort  string // CoverageByUnreached or CoverageByName
 	// UpCode and UpName name the province above a single commune, for the
 	// link back; UpScope is set instead when the way back is the caller's
 	// own scope (no code needed). Neither is set for a commune officer of
@@ -56,22 +59,11 @@ type Coverage struct {
 // the caller's scope) on day on (today when zero) through OutreachArea and
 // lays it out for the coverage page, rows ordered by sortBy (unknown
 // values: CoverageByUnreached). A unit wholly outside the caller's scope
-// is EForbidden.
+// is EForbidden (OutreachArea refuses it).
 func (a *App) OutreachCoverage(ctx context.Context, unitCode string, on kc.Date, sortBy string) (Coverage, error) {
 	p, err := principal(ctx)
 	if err != nil {
 		return Coverage{}, err
-	}
-	if code := strings.TrimSpace(unitCode); code != "" && !p.All {
-		// A unit wholly outside the caller's scope is refused rather than
-		// shown empty.
-		all, err := a.CommunesUnderCode(ctx, code)
-		if err != nil {
-			return Coverage{}, err
-		}
-		if len(all) > 0 && len(p.Narrow(all)) == 0 {
-			return Coverage{}, kc.Errorf(kc.EForbidden, "funnel.err.out_of_scope", code)
-		}
 	}
 	area, err := a.OutreachArea(ctx, unitCode, on)
 	if err != nil {
@@ -104,6 +96,10 @@ func (a *App) OutreachCoverage(ctx context.Context, unitCode string, on kc.Date,
 		}
 	} else {
 		for _, c := range area.Communes {
+			if c.Producers == 0 && c.LastSession.IsZero() {
+				out.Empty++ // nobody registered and nothing held: one line under the table
+				continue
+			}
 			out.Rows = append(out.Rows, coverageRow(c.Code, c.Name, c.OutreachFigures, since))
 		}
 	}

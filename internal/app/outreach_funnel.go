@@ -119,7 +119,9 @@ type Funnel struct {
 	// its period extended by the follow-up window, capped at today.
 	From, To kc.Date
 	Communes []FunnelCommune // in Vietnamese name order
-	Total    FunnelFigures
+	// Quiet counts the communes left out of Communes: every step zero.
+	Quiet int
+	Total FunnelFigures
 }
 
 // PeriodFunnel returns the funnel of the unit with code unitCode (a
@@ -173,7 +175,7 @@ func (a *App) PeriodFunnel(ctx context.Context, unitCode string, from, to kc.Dat
 	default:
 		ids = p.ScopeFilter()
 	}
-	out.Communes, out.Total, err = a.funnelByCommune(ctx, ids, store.FunnelScope{From: from, To: to}, true)
+	out.Communes, out.Total, out.Quiet, err = a.funnelByCommune(ctx, ids, store.FunnelScope{From: from, To: to})
 	return out, err
 }
 
@@ -210,7 +212,7 @@ func (a *App) CampaignFunnel(ctx context.Context, id int64) (Funnel, error) {
 	}
 	from, to := campaignFunnelPeriod(span, a.today())
 	out := Funnel{CampaignID: span.ID, CampaignTitle: span.Title, FollowUpDays: FunnelFollowUpDays, From: from, To: to}
-	out.Communes, out.Total, err = a.funnelByCommune(ctx, ids, store.FunnelScope{From: from, To: to, Campaign: span.ID}, false)
+	out.Communes, out.Total, out.Quiet, err = a.funnelByCommune(ctx, ids, store.FunnelScope{From: from, To: to, Campaign: span.ID})
 	return out, err
 }
 
@@ -245,38 +247,22 @@ func campaignFunnelPeriod(c store.CampaignSpan, today kc.Date) (from, to kc.Date
 
 // funnelByCommune counts the funnel for the current communes ids, each
 // with the former communes merged into it, and returns a row per commune
-// (every commune with zeros too when all is set, otherwise only those
-// with a figure) in Vietnamese name order, and the total.
-func (a *App) funnelByCommune(ctx context.Context, ids []int64, sc store.FunnelScope, all bool) ([]FunnelCommune, FunnelFigures, error) {
+// with a figure, in Vietnamese name order, the total, and the number of
+// communes left out because every step is zero there.
+func (a *App) funnelByCommune(ctx context.Context, ids []int64, sc store.FunnelScope) ([]FunnelCommune, FunnelFigures, int, error) {
 	var total FunnelFigures
 	units, err := a.Store.UnitsByIDs(ctx, ids)
 	if err != nil {
-		return nil, total, err
+		return nil, total, 0, err
 	}
-	// Sessions and projects are filed under the commune as it was on the
-	// day: follow each current commune back to the former communes merged
-	// into it (the first current commune to claim one keeps it).
-	current := map[int64]int64{}
-	sc.Communes = []int64{}
-	for _, u := range units {
-		closure, err := a.Store.ReportUnits(ctx, []int64{u.ID})
-		if err != nil {
-			return nil, total, err
-		}
-		if _, seen := current[u.ID]; !seen {
-			current[u.ID] = u.ID
-			sc.Communes = append(sc.Communes, u.ID)
-		}
-		for _, ru := range closure {
-			if _, seen := current[ru.ID]; !seen && ru.Level == kc.LevelCommune {
-				current[ru.ID] = u.ID
-				sc.Communes = append(sc.Communes, ru.ID)
-			}
-		}
+	current, asWas, err := a.communesAsTheyWere(ctx, units)
+	if err != nil {
+		return nil, total, 0, err
 	}
+	sc.Communes = asWas
 	rows, err := a.Store.OutreachFunnel(ctx, sc)
 	if err != nil {
-		return nil, total, err
+		return nil, total, 0, err
 	}
 	byID := map[int64]*FunnelCommune{}
 	for _, u := range units {
@@ -289,14 +275,17 @@ func (a *App) funnelByCommune(ctx context.Context, ids []int64, sc store.FunnelS
 	}
 	sortUnits(units)
 	var out []FunnelCommune
+	quiet := 0
 	for _, u := range units {
 		c := byID[u.ID]
 		total.add(c.FunnelFigures)
-		if all || !c.IsZero() {
-			out = append(out, *c)
+		if c.IsZero() {
+			quiet++
+			continue
 		}
+		out = append(out, *c)
 	}
-	return out, total, nil
+	return out, total, quiet, nil
 }
 
 // funnelUnitName names the unit with code: as in force on day on, else as

@@ -438,12 +438,12 @@ type SessionDetail struct {
 	SessionView
 	CampaignTitle string
 	Attendance    []Attendee
-	// Village are the registered establishments of the session's village
-	// (all of the commune's when it names none); Others the rest of the
-	// commune (its successor when it was merged).
-	Village, Others []store.Producer
+	// VillageProducers are the registered establishments of the session's
+	// village (all of the commune's when it names none); OtherProducers
+	// the rest of the commune (its successor when it was merged).
+	VillageProducers, OtherProducers []store.Producer
 	// Registered is the number of registered establishments the
-	// attendance check compares with (len(Village)).
+	// attendance check compares with (len(VillageProducers)).
 	Registered int
 }
 
@@ -515,8 +515,8 @@ func (a *App) GetSession(ctx context.Context, id int64) (SessionDetail, error) {
 		if err != nil {
 			return err
 		}
-		d.Village, d.Others = placeProducers(all, o.Village)
-		d.Registered = len(d.Village)
+		d.VillageProducers, d.OtherProducers = placeProducers(all, o.Village)
+		d.Registered = len(d.VillageProducers)
 		rows, err := tx.ListAttendance(ctx, id)
 		if err != nil {
 			return err

@@ -352,7 +352,8 @@ func (s *Server) fillSessionChoices(r *http.Request, v *sessionFormView, campaig
 	}
 	for _, u := range communes {
 		id := strconv.FormatInt(u.ID, 10)
-		v.Communes = append(v.Communes, choice{Value: id, Label: u.Name, Selected: id == v.Form.CommuneID})
+		// A commune officer of one commune has nothing to choose.
+		v.Communes = append(v.Communes, choice{Value: id, Label: u.Name, Selected: id == v.Form.CommuneID || (len(communes) == 1 && v.Form.CommuneID == "")})
 	}
 	return nil
 }

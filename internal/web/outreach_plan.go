@@ -300,7 +300,7 @@ func (s *Server) saveOutreachPlan(w http.ResponseWriter, r *http.Request) {
 	if dateErrs == nil {
 		c, pl, err = s.app.SaveOutreachPlan(r.Context(), app.SaveOutreachPlanInput{Plan: in, Title: title, Rows: kept})
 		if err == nil {
-			s.sessions.Put(r.Context(), flashKey, locale.T(lang, "oweb.campaign.created", c.Title))
+			s.sessions.Put(r.Context(), flashKey, locale.T(lang, "outreachplan.web.saved", c.Title, len(kept)))
 			http.Redirect(w, r, fmt.Sprintf("/outreach/campaigns/%d", c.ID), http.StatusSeeOther)
 			return
 		}
