@@ -260,11 +260,30 @@ func (x *API) listCampaigns(w http.ResponseWriter, r *http.Request) {
 // campaignReply answers with campaign id as read now.
 func (x *API) campaignReply(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	d, err := x.app.GetCampaign(r.Context(), id)
+	x.reply(w, r, status, toCampaignDetail(d), err)
+}
+
+// idAndBody reads the {id} wildcard and then the JSON body into v; on
+// failure it answers (404 for a malformed id, 400 for a malformed body)
+// and returns false.
+func (x *API) idAndBody(w http.ResponseWriter, r *http.Request, v any) (int64, bool) {
+	id, err := wildcardInt(r, "id")
 	if err != nil {
 		x.fail(w, r, err)
-		return
+		return 0, false
 	}
-	writeJSON(w, status, toCampaignDetail(d))
+	if !x.decode(w, r, v) {
+		return 0, false
+	}
+	return id, true
+}
+
+// setIfPresent sets *dst to *v when the patch gives v (absent fields are
+// kept).
+func setIfPresent[T any](dst *T, v *T) {
+	if v != nil {
+		*dst = *v
+	}
 }
 
 // createCampaign saves a campaign with its sessions (201).
@@ -286,25 +305,27 @@ func (x *API) createCampaign(w http.ResponseWriter, r *http.Request) {
 	x.campaignReply(w, r, http.StatusCreated, c.ID)
 }
 
-// getCampaign returns a campaign with its sessions and totals.
-func (x *API) getCampaign(w http.ResponseWriter, r *http.Request) {
+// replyAtPathID answers (200) with reply for the record the {id}
+// wildcard names; a malformed id is not found.
+func (x *API) replyAtPathID(w http.ResponseWriter, r *http.Request, reply func(http.ResponseWriter, *http.Request, int, int64)) {
 	id, err := wildcardInt(r, "id")
 	if err != nil {
 		x.fail(w, r, err)
 		return
 	}
-	x.campaignReply(w, r, http.StatusOK, id)
+	reply(w, r, http.StatusOK, id)
+}
+
+// getCampaign returns a campaign with its sessions and totals.
+func (x *API) getCampaign(w http.ResponseWriter, r *http.Request) {
+	x.replyAtPathID(w, r, x.campaignReply)
 }
 
 // patchCampaign changes a campaign's fields (optimistic version).
 func (x *API) patchCampaign(w http.ResponseWriter, r *http.Request) {
-	id, err := wildcardInt(r, "id")
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
 	var in CampaignPatch
-	if !x.decode(w, r, &in) {
+	id, ok := x.idAndBody(w, r, &in)
+	if !ok {
 		return
 	}
 	d, err := x.app.GetCampaign(r.Context(), id)
@@ -318,29 +339,14 @@ func (x *API) patchCampaign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.Version = in.Version
-	set := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	set(&c.Title, in.Title)
-	set(&c.Topic, in.Topic)
-	set(&c.Notes, in.Notes)
-	if in.UnitID != nil {
-		c.UnitID = *in.UnitID
-	}
-	if in.StartsOn != nil {
-		c.StartsOn = *in.StartsOn
-	}
-	if in.EndsOn != nil {
-		c.EndsOn = *in.EndsOn
-	}
-	if in.Budget != nil {
-		c.Budget = *in.Budget
-	}
-	if in.Schemes != nil {
-		c.SchemeCodes = *in.Schemes
-	}
+	setIfPresent(&c.Title, in.Title)
+	setIfPresent(&c.Topic, in.Topic)
+	setIfPresent(&c.Notes, in.Notes)
+	setIfPresent(&c.UnitID, in.UnitID)
+	setIfPresent(&c.StartsOn, in.StartsOn)
+	setIfPresent(&c.EndsOn, in.EndsOn)
+	setIfPresent(&c.Budget, in.Budget)
+	setIfPresent(&c.SchemeCodes, in.Schemes)
 	if _, err := x.app.UpdateCampaign(r.Context(), c); err != nil {
 		x.fail(w, r, err)
 		return
@@ -350,18 +356,14 @@ func (x *API) patchCampaign(w http.ResponseWriter, r *http.Request) {
 
 // addCampaignSession adds a session to a campaign (201).
 func (x *API) addCampaignSession(w http.ResponseWriter, r *http.Request) {
-	id, err := wildcardInt(r, "id")
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
 	var in SessionInput
-	if !x.decode(w, r, &in) {
+	id, ok := x.idAndBody(w, r, &in)
+	if !ok {
 		return
 	}
 	o := in.session()
 	o.CampaignID = id
-	o, err = x.app.AddSession(r.Context(), o)
+	o, err := x.app.AddSession(r.Context(), o)
 	if err != nil {
 		x.fail(w, r, err)
 		return
@@ -372,32 +374,19 @@ func (x *API) addCampaignSession(w http.ResponseWriter, r *http.Request) {
 // sessionReply answers with session id and its attendance as read now.
 func (x *API) sessionReply(w http.ResponseWriter, r *http.Request, status int, id int64) {
 	d, err := x.app.GetSession(r.Context(), id)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	writeJSON(w, status, toSessionDetail(d))
+	x.reply(w, r, status, toSessionDetail(d), err)
 }
 
 // getSession returns a session with its attendance.
 func (x *API) getSession(w http.ResponseWriter, r *http.Request) {
-	id, err := wildcardInt(r, "id")
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	x.sessionReply(w, r, http.StatusOK, id)
+	x.replyAtPathID(w, r, x.sessionReply)
 }
 
 // patchSession changes a session's fields.
 func (x *API) patchSession(w http.ResponseWriter, r *http.Request) {
-	id, err := wildcardInt(r, "id")
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
 	var in SessionPatch
-	if !x.decode(w, r, &in) {
+	id, ok := x.idAndBody(w, r, &in)
+	if !ok {
 		return
 	}
 	d, err := x.app.GetSession(r.Context(), id)
@@ -406,36 +395,19 @@ func (x *API) patchSession(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := d.OutreachSession
-	str := func(dst *string, v *string) {
-		if v != nil {
-			*dst = *v
-		}
-	}
-	str(&o.Kind, in.Kind)
-	str(&o.Status, in.Status)
-	str(&o.Village, in.Village)
-	str(&o.Staff, in.Staff)
-	str(&o.Language, in.Language)
-	str(&o.Materials, in.Materials)
-	str(&o.Notes, in.Notes)
-	if in.CommuneID != nil {
-		o.CommuneID = *in.CommuneID
-	}
-	if in.HeldOn != nil {
-		o.HeldOn = *in.HeldOn
-	}
-	if in.Attendees != nil {
-		o.Attendees = *in.Attendees
-	}
-	if in.Cost != nil {
-		o.Cost = *in.Cost
-	}
-	if in.StaffHalfDays != nil {
-		o.StaffHalfDays = *in.StaffHalfDays
-	}
-	if in.Interpreter != nil {
-		o.Interpreter = *in.Interpreter
-	}
+	setIfPresent(&o.Kind, in.Kind)
+	setIfPresent(&o.Status, in.Status)
+	setIfPresent(&o.Village, in.Village)
+	setIfPresent(&o.Staff, in.Staff)
+	setIfPresent(&o.Language, in.Language)
+	setIfPresent(&o.Materials, in.Materials)
+	setIfPresent(&o.Notes, in.Notes)
+	setIfPresent(&o.CommuneID, in.CommuneID)
+	setIfPresent(&o.HeldOn, in.HeldOn)
+	setIfPresent(&o.Attendees, in.Attendees)
+	setIfPresent(&o.Cost, in.Cost)
+	setIfPresent(&o.StaffHalfDays, in.StaffHalfDays)
+	setIfPresent(&o.Interpreter, in.Interpreter)
 	if _, err := x.app.UpdateSession(r.Context(), o); err != nil {
 		x.fail(w, r, err)
 		return
@@ -445,13 +417,9 @@ func (x *API) patchSession(w http.ResponseWriter, r *http.Request) {
 
 // putAttendance replaces a session's attendance.
 func (x *API) putAttendance(w http.ResponseWriter, r *http.Request) {
-	id, err := wildcardInt(r, "id")
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
 	var in AttendanceInput
-	if !x.decode(w, r, &in) {
+	id, ok := x.idAndBody(w, r, &in)
+	if !ok {
 		return
 	}
 	ai := app.AttendanceInput{EstablishmentIDs: in.EstablishmentIDs, Attendees: in.Attendees}
@@ -459,11 +427,7 @@ func (x *API) putAttendance(w http.ResponseWriter, r *http.Request) {
 		ai.New = append(ai.New, app.NewProducer{ID: n.ID, Name: n.Name, Phone: n.Phone, Trade: n.Trade})
 	}
 	d, err := x.app.RecordAttendance(r.Context(), id, ai)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, toSessionDetail(d))
+	x.reply(w, r, http.StatusOK, toSessionDetail(d), err)
 }
 
 // registerAttendee adds a new producer met at a session to the registry
@@ -475,9 +439,5 @@ func (x *API) registerAttendee(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	e, err := x.app.AddAttendeeToRegistry(r.Context(), id)
-	if err != nil {
-		x.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, toEstablishment(e))
+	x.reply(w, r, http.StatusCreated, toEstablishment(e), err)
 }

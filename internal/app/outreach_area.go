@@ -83,10 +83,14 @@ type OutreachVillage struct {
 // eligible but was not.
 type OutreachArea struct {
 	UnitCode, UnitName string // empty when the caller's whole scope was asked for
-	On                 kc.Date
-	Total              OutreachFigures
-	Communes           []OutreachCommune // in Vietnamese name order
-	Villages           []OutreachVillage // by commune as Communes, then village name
+	// Narrowed is set when the unit reaches beyond the caller's scope and
+	// only the communes within it were read (UnitName then names the
+	// commune when only one is left).
+	Narrowed bool
+	On       kc.Date
+	Total    OutreachFigures
+	Communes []OutreachCommune // in Vietnamese name order
+	Villages []OutreachVillage // by commune as Communes, then village name
 }
 
 // CommuneVillages returns the villages of one commune of the area.
@@ -140,9 +144,15 @@ func (a *App) OutreachArea(ctx context.Context, unitCode string, on kc.Date) (Ou
 	if ids = p.Narrow(ids); asked > 0 && len(ids) == 0 {
 		return out, forbidden() // a unit wholly outside the caller's scope
 	}
+	out.Narrowed = asked > len(ids)
 	units, err := a.Store.UnitsByIDs(ctx, ids)
 	if err != nil {
 		return out, err
+	}
+	if len(units) == 1 && (out.Narrowed || out.UnitName == "") {
+		// A commune officer asking for the province plans their commune:
+		// name what is really covered.
+		out.UnitName = units[0].Name
 	}
 	current, asWas, err := a.communesAsTheyWere(ctx, units)
 	if err != nil {

@@ -120,10 +120,19 @@ func TestOutreachArea(t *testing.T) {
 			t.Errorf("after a broadcast 10 days ago: %+v", v.OutreachFigures)
 		}
 
-		// A commune officer sees their own commune without naming it.
-		off, err := a.OutreachArea(asDemo(t, a, "canbo.dakrong"), "", kc.Date{})
-		if err != nil || len(off.Communes) == 0 || off.Communes[0].Producers == 0 {
+		// A commune officer sees their own commune without naming it, and
+		// asking for the province reads their commune only, named as such.
+		officer := asDemo(t, a, "canbo.dakrong")
+		off, err := a.OutreachArea(officer, "", kc.Date{})
+		if err != nil || len(off.Communes) != 1 || off.Communes[0].Producers == 0 || off.Narrowed {
 			t.Errorf("commune officer: %+v %v", off.Communes, err)
+		}
+		prov, err := a.OutreachArea(officer, "44", kc.Date{})
+		if err != nil || len(prov.Communes) != 1 || !prov.Narrowed || prov.UnitName != "Xã Đakrông" || prov.Total != off.Total {
+			t.Errorf("commune officer asking for the province: %q narrowed %v, %+v %v", prov.UnitName, prov.Narrowed, prov.Total, err)
+		}
+		if _, err := a.OutreachArea(officer, "19594", kc.Date{}); kc.ErrorCode(err) != kc.EForbidden {
+			t.Errorf("another commune: %v", err)
 		}
 	})
 }

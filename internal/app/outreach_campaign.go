@@ -286,14 +286,22 @@ func (a *App) visibleCampaign(ctx context.Context, p *Principal, id int64) (kc.C
 	if err != nil {
 		return c, nil, err
 	}
-	communes, err := a.Store.CurrentCommunesUnder(ctx, []int64{c.UnitID})
+	communes, err := a.visibleCommunesUnder(ctx, p, c.UnitID)
+	return c, communes, err
+}
+
+// visibleCommunesUnder returns the current communes under a unit or a
+// commune (a former one's successors) when any of them is in p's scope;
+// ENotFound when none is.
+func (a *App) visibleCommunesUnder(ctx context.Context, p *Principal, id int64) ([]int64, error) {
+	communes, err := a.Store.CurrentCommunesUnder(ctx, []int64{id})
 	if err != nil {
-		return c, nil, err
+		return nil, err
 	}
 	if !seesAny(p, communes) {
-		return c, nil, notFound()
+		return nil, notFound()
 	}
-	return c, communes, nil
+	return communes, nil
 }
 
 // unitName returns the name of a unit, "" when unknown.

@@ -166,14 +166,8 @@ func (a *App) visibleSession(ctx context.Context, p *Principal, id int64) (kc.Ou
 	if err != nil {
 		return o, nil, err
 	}
-	under, err := a.Store.CurrentCommunesUnder(ctx, []int64{o.CommuneID})
-	if err != nil {
-		return o, nil, err
-	}
-	if !seesAny(p, under) {
-		return o, nil, notFound()
-	}
-	return o, under, nil
+	under, err := a.visibleCommunesUnder(ctx, p, o.CommuneID)
+	return o, under, err
 }
 
 // checkAttendeesCap checks the people reached entered with a session

@@ -191,43 +191,37 @@ func (st *state) apply(rm, add []int) {
 	st.reached += d.reached
 }
 
+// shares are the shares of the three resources a change takes: its
+// cost, staff time and trip days over their limits; 0 for a resource it
+// does not take, +Inf for one it takes that has no room at all.
+func (st *state) shares(d totals) [3]float64 {
+	share := func(x, limit float64) float64 {
+		switch {
+		case x <= 0:
+			return 0
+		case limit <= 0:
+			return math.Inf(1)
+		}
+		return x / limit
+	}
+	return [3]float64{
+		share(float64(d.cost), float64(st.budget)),
+		share(float64(d.half), float64(st.halfCap)),
+		share(float64(d.days), float64(st.daysCap)),
+	}
+}
+
 // usage is the share of the scarcer resource a change takes: the largest
 // of its cost, staff time and trip days over their limits.
 func (st *state) usage(d totals) float64 {
-	u := 0.0
-	part := func(x, limit float64) {
-		if x <= 0 {
-			return
-		}
-		if limit <= 0 {
-			u = math.Inf(1)
-			return
-		}
-		u = max(u, x/limit)
-	}
-	part(float64(d.cost), float64(st.budget))
-	part(float64(d.half), float64(st.halfCap))
-	part(float64(d.days), float64(st.daysCap))
-	return u
+	s := st.shares(d)
+	return max(0, s[0], s[1], s[2])
 }
 
 // usageSum is the sum of the shares of the three resources a change takes.
 func (st *state) usageSum(d totals) float64 {
-	u := 0.0
-	part := func(x, limit float64) {
-		if x <= 0 {
-			return
-		}
-		if limit <= 0 {
-			u = math.Inf(1)
-			return
-		}
-		u += x / limit
-	}
-	part(float64(d.cost), float64(st.budget))
-	part(float64(d.half), float64(st.halfCap))
-	part(float64(d.days), float64(st.daysCap))
-	return u
+	s := st.shares(d)
+	return s[0] + s[1] + s[2]
 }
 
 // A rule scores an option for the greedy fill; the highest score wins.

@@ -10,6 +10,21 @@ import (
 	"khuyencong/internal/vi"
 )
 
+// collectRows reads every row of rows with scan, in order, and closes
+// rows; on a scan error it returns no row.
+func collectRows[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }, *T) error) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
 // Campaigns ----------------------------------------------------------------
 
 const campaignColumns = `c.id, c.title, c.topic, c.unit_id, c.starts_on, c.ends_on, c.budget, c.schemes, c.notes, c.plan_note,
@@ -149,15 +164,10 @@ func (s *Store) ListCampaigns(ctx context.Context, f CampaignFilter) ([]Campaign
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var r CampaignRow
-			if err := scanCampaign(rows, &r.Campaign, totalsDest(&r.CampaignTotals)...); err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, func(sc interface{ Scan(...any) error }, r *CampaignRow) error {
+			return scanCampaign(sc, &r.Campaign, totalsDest(&r.CampaignTotals)...)
+		})
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list campaigns: %w", err)
@@ -316,15 +326,8 @@ func (s *Store) ListSessions(ctx context.Context, f SessionFilter) ([]kc.Outreac
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var o kc.OutreachSession
-			if err := scanSession(rows, &o); err != nil {
-				return err
-			}
-			out = append(out, o)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, scanSession)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list outreach sessions: %w", err)
@@ -348,15 +351,8 @@ func (s *Store) ListOutreachSessions(ctx context.Context, unitIDs []int64, from,
 		if err != nil {
 			return fmt.Errorf("store: list outreach sessions: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var o kc.OutreachSession
-			if err := scanSession(rows, &o); err != nil {
-				return err
-			}
-			out = append(out, o)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, scanSession)
+		return err
 	})
 	return out, err
 }
@@ -376,16 +372,7 @@ func (tx *Tx) ListAttendance(ctx context.Context, sessionID int64) ([]kc.Attenda
 	if err != nil {
 		return nil, fmt.Errorf("store: attendance of session %d: %w", sessionID, err)
 	}
-	defer rows.Close()
-	var out []kc.Attendance
-	for rows.Next() {
-		var a kc.Attendance
-		if err := scanAttendance(rows, &a); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanAttendance)
 }
 
 // ListAttendance returns the attendance of a session (see Tx.ListAttendance).

@@ -94,13 +94,54 @@ type campaignFormView struct {
 func campaignFormOf(c kc.Campaign) campaignForm {
 	f := campaignForm{ID: c.ID, Version: c.Version, Title: c.Title, Topic: c.Topic, StartsOn: c.StartsOn.String(), EndsOn: c.EndsOn.String(),
 		Notes: c.Notes, Schemes: c.SchemeCodes}
-	if c.UnitID != 0 {
-		f.UnitID = strconv.FormatInt(c.UnitID, 10)
-	}
-	if c.Budget != 0 {
-		f.Budget = vi.FormatNumber(c.Budget)
-	}
+	f.UnitID, f.Budget = optionalID(c.UnitID), optionalAmount(c.Budget)
 	return f
+}
+
+// optionalID is id as typed in a form, "" for none (0).
+func optionalID(id int64) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.FormatInt(id, 10)
+}
+
+// optionalAmount is an amount (đồng) as typed in a form, digits grouped;
+// "" for 0.
+func optionalAmount(v int64) string {
+	if v == 0 {
+		return ""
+	}
+	return vi.FormatNumber(v)
+}
+
+// readDay parses text as a day into *dst (the zero day when malformed,
+// which sets errs[key]).
+func readDay(errs map[string]string, lang, key, text string, dst *kc.Date) {
+	var ok bool
+	if *dst, ok = parseDay(text); !ok {
+		errs[key] = locale.T(lang, "oweb.bad_day")
+	}
+}
+
+// readAmount parses text as an amount (đồng) into *dst; a malformed one
+// sets errs[key] and leaves *dst.
+func readAmount(errs map[string]string, lang, key, text string, dst *int64) {
+	if v, _, ok, _ := parseMoney(text); ok {
+		*dst = v
+	} else {
+		errs[key] = locale.T(lang, "oweb.bad_amount")
+	}
+}
+
+// readCount parses text as a count into *dst; a malformed one sets
+// errs[key] and leaves *dst.
+func readCount(errs map[string]string, lang, key, text string, dst *int) {
+	if v, _, ok, _ := parseCount(text); ok {
+		*dst = v
+	} else {
+		errs[key] = locale.T(lang, "oweb.bad_count")
+	}
 }
 
 // readCampaignForm reads the posted campaign form; typing errors (a
@@ -113,18 +154,9 @@ func readCampaignForm(r *http.Request, lang string) (campaignForm, kc.Campaign, 
 	c := kc.Campaign{Title: f.Title, Topic: f.Topic, Notes: f.Notes, SchemeCodes: f.Schemes, Version: f.Version}
 	errs := map[string]string{}
 	c.UnitID, _ = strconv.ParseInt(f.UnitID, 10, 64)
-	var ok bool
-	if c.StartsOn, ok = parseDay(f.StartsOn); !ok {
-		errs["starts_on"] = locale.T(lang, "oweb.bad_day")
-	}
-	if c.EndsOn, ok = parseDay(f.EndsOn); !ok {
-		errs["ends_on"] = locale.T(lang, "oweb.bad_day")
-	}
-	if v, _, ok, _ := parseMoney(f.Budget); ok {
-		c.Budget = v
-	} else {
-		errs["budget"] = locale.T(lang, "oweb.bad_amount")
-	}
+	readDay(errs, lang, "starts_on", f.StartsOn, &c.StartsOn)
+	readDay(errs, lang, "ends_on", f.EndsOn, &c.EndsOn)
+	readAmount(errs, lang, "budget", f.Budget, &c.Budget)
 	return f, c, errs
 }
 
@@ -218,6 +250,23 @@ func (s *Server) campaignFormAgain(w http.ResponseWriter, r *http.Request, f cam
 	s.campaignFormPage(w, r, http.StatusUnprocessableEntity, f, errs)
 }
 
+// saveAndRedirect runs save when the posted form was read without typing
+// errors (errs empty); when save succeeds it puts flash for the next page,
+// redirects (303) to the address save returns and reports true. Otherwise
+// it returns save's error, nil when save did not run.
+func (s *Server) saveAndRedirect(w http.ResponseWriter, r *http.Request, errs map[string]string, flash string, save func() (string, error)) (bool, error) {
+	if len(errs) > 0 {
+		return false, nil
+	}
+	to, err := save()
+	if err != nil {
+		return false, err
+	}
+	s.sessions.Put(r.Context(), flashKey, flash)
+	http.Redirect(w, r, to, http.StatusSeeOther)
+	return true, nil
+}
+
 // editCampaign shows a campaign's form.
 func (s *Server) editCampaign(w http.ResponseWriter, r *http.Request) {
 	id, err := pathID(r)
@@ -246,13 +295,12 @@ func (s *Server) updateCampaign(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, c, errs := readCampaignForm(r, lang)
 	f.ID, c.ID = id, id
-	var err error
-	if len(errs) == 0 {
-		if c, err = s.app.UpdateCampaign(r.Context(), c); err == nil {
-			s.sessions.Put(r.Context(), flashKey, locale.T(lang, "oweb.campaign.saved"))
-			http.Redirect(w, r, fmt.Sprintf("/outreach/campaigns/%d", id), http.StatusSeeOther)
-			return
-		}
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.campaign.saved"), func() (string, error) {
+		_, err := s.app.UpdateCampaign(r.Context(), c)
+		return fmt.Sprintf("/outreach/campaigns/%d", id), err
+	})
+	if done {
+		return
 	}
 	s.campaignFormAgain(w, r, f, errs, err)
 }
@@ -292,12 +340,7 @@ func sessionFormOf(lang string, o kc.OutreachSession) sessionForm {
 	f := sessionForm{Kind: o.Kind, Status: o.Status, Village: o.Village, HeldOn: o.HeldOn.String(), Staff: o.Staff,
 		Language: languageText(lang, o.Language), Materials: o.Materials, Notes: o.Notes, Interpreter: o.Interpreter,
 		Attendees: strconv.Itoa(o.Attendees), HalfDays: strconv.Itoa(o.StaffHalfDays)}
-	if o.CommuneID != 0 {
-		f.CommuneID = strconv.FormatInt(o.CommuneID, 10)
-	}
-	if o.Cost != 0 {
-		f.Cost = vi.FormatNumber(o.Cost)
-	}
+	f.CommuneID, f.Cost = optionalID(o.CommuneID), optionalAmount(o.Cost)
 	return f
 }
 
@@ -312,25 +355,10 @@ func readSessionForm(r *http.Request, lang string) (sessionForm, kc.OutreachSess
 		Notes: f.Notes, Interpreter: f.Interpreter}
 	errs := map[string]string{}
 	o.CommuneID, _ = strconv.ParseInt(f.CommuneID, 10, 64)
-	var ok bool
-	if o.HeldOn, ok = parseDay(f.HeldOn); !ok {
-		errs["held_on"] = locale.T(lang, "oweb.bad_day")
-	}
-	if v, _, ok, _ := parseMoney(f.Cost); ok {
-		o.Cost = v
-	} else {
-		errs["cost"] = locale.T(lang, "oweb.bad_amount")
-	}
-	if v, _, ok, _ := parseCount(f.HalfDays); ok {
-		o.StaffHalfDays = v
-	} else {
-		errs["staff_halfdays"] = locale.T(lang, "oweb.bad_count")
-	}
-	if v, _, ok, _ := parseCount(f.Attendees); ok {
-		o.Attendees = v
-	} else {
-		errs["attendees"] = locale.T(lang, "oweb.bad_count")
-	}
+	readDay(errs, lang, "held_on", f.HeldOn, &o.HeldOn)
+	readAmount(errs, lang, "cost", f.Cost, &o.Cost)
+	readCount(errs, lang, "staff_halfdays", f.HalfDays, &o.StaffHalfDays)
+	readCount(errs, lang, "attendees", f.Attendees, &o.Attendees)
 	return f, o, errs
 }
 
@@ -390,17 +418,18 @@ func (s *Server) showCampaign(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	f := sessionForm{Status: kc.SessionPlanned, Kind: kc.SessionVillageMeeting, Language: languageText(s.lang(r), "vi")}
+	s.campaignPage(w, r, http.StatusOK, id, f, nil)
+}
+
+// campaignPage reads campaign id and renders its page with its
+// add-session form.
+func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, status int, id int64, f sessionForm, errs map[string]string) {
 	d, err := s.app.GetCampaign(r.Context(), id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	f := sessionForm{Status: kc.SessionPlanned, Kind: kc.SessionVillageMeeting, Language: languageText(s.lang(r), "vi")}
-	s.campaignPage(w, r, http.StatusOK, d, f, nil)
-}
-
-// campaignPage renders a campaign's page with its add-session form.
-func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, status int, d app.CampaignDetail, f sessionForm, errs map[string]string) {
 	v := &campaignPageView{CampaignDetail: d, Session: sessionFormView{Form: f, New: true, Action: fmt.Sprintf("/outreach/campaigns/%d/sessions", d.ID)}}
 	if d.CanAddSession {
 		if err := s.fillSessionChoices(r, &v.Session, d.ID, 0); err != nil {
@@ -408,11 +437,17 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request, status int
 			return
 		}
 	}
-	p := s.page(r, d.Title, "outreach", v)
+	s.renderWithSessionForm(w, r, status, "outreach_campaign", s.page(r, d.Title, "outreach", v), &v.Session, errs)
+}
+
+// renderWithSessionForm renders page p (template name) with the refused
+// fields errs and the flash of the last save; the session form on it
+// shares the page's language and errors.
+func (s *Server) renderWithSessionForm(w http.ResponseWriter, r *http.Request, status int, name string, p Page, form *sessionFormView, errs map[string]string) {
 	p.Errors = errs
-	v.Session.Lang, v.Session.Errors = p.Lang, errs
+	form.Lang, form.Errors = p.Lang, errs
 	p.Flash = s.sessions.PopString(r.Context(), flashKey)
-	s.render(w, r, status, "outreach_campaign", p)
+	s.render(w, r, status, name, p)
 }
 
 // addCampaignSession adds a session to a campaign.
@@ -425,23 +460,17 @@ func (s *Server) addCampaignSession(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
 	o.CampaignID = id
-	var err error
-	if len(errs) == 0 {
-		if o, err = s.app.AddSession(ctx, o); err == nil {
-			s.sessions.Put(ctx, flashKey, locale.T(lang, "oweb.session.added"))
-			http.Redirect(w, r, fmt.Sprintf("/outreach/campaigns/%d#s-%d", id, o.ID), http.StatusSeeOther)
-			return
-		}
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), func() (string, error) {
+		added, err := s.app.AddSession(ctx, o)
+		return fmt.Sprintf("/outreach/campaigns/%d#s-%d", id, added.ID), err
+	})
+	if done {
+		return
 	}
 	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
 		return
 	}
-	d, err := s.app.GetCampaign(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.campaignPage(w, r, http.StatusUnprocessableEntity, d, f, errs)
+	s.campaignPage(w, r, http.StatusUnprocessableEntity, id, f, errs)
 }
 
 // Standalone session ------------------------------------------------------------
@@ -484,13 +513,12 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
-	var err error
-	if len(errs) == 0 {
-		if o, err = s.app.AddSession(ctx, o); err == nil {
-			s.sessions.Put(ctx, flashKey, locale.T(lang, "oweb.session.added"))
-			http.Redirect(w, r, fmt.Sprintf("/outreach/sessions/%d", o.ID), http.StatusSeeOther)
-			return
-		}
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), func() (string, error) {
+		added, err := s.app.AddSession(ctx, o)
+		return fmt.Sprintf("/outreach/sessions/%d", added.ID), err
+	})
+	if done {
+		return
 	}
 	var ok bool
 	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
@@ -536,12 +564,7 @@ func (s *Server) showSession(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	d, err := s.app.GetSession(r.Context(), id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.sessionPage(w, r, http.StatusOK, d, nil, nil)
+	s.sessionPage(w, r, http.StatusOK, id, nil, nil)
 }
 
 // outreachPosted is what the attendance form or the session form sent back, to
@@ -554,10 +577,16 @@ type outreachPosted struct {
 	attendance bool
 }
 
-// sessionPage renders a session's page; after a refusal, what was typed.
-func (s *Server) sessionPage(w http.ResponseWriter, r *http.Request, status int, d app.SessionDetail, back *outreachPosted, errs map[string]string) {
+// sessionPage reads session id and renders its page; after a refusal,
+// what was typed.
+func (s *Server) sessionPage(w http.ResponseWriter, r *http.Request, status int, id int64, back *outreachPosted, errs map[string]string) {
 	ctx := r.Context()
 	lang := s.lang(r)
+	d, err := s.app.GetSession(ctx, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	v := &sessionPageView{Detail: d, CanWrite: d.CanEdit, Capped: app.AttendanceCapped(d.Kind), Checked: map[int64]bool{},
 		Attendees: strconv.Itoa(d.Attendees), Future: d.HeldOn.After(s.today())}
 	v.Session = sessionFormView{Form: sessionFormOf(lang, d.OutreachSession), Action: fmt.Sprintf("/outreach/sessions/%d", d.ID)}
@@ -599,10 +628,7 @@ func (s *Server) sessionPage(w http.ResponseWriter, r *http.Request, status int,
 		}
 	}
 	p := s.page(r, locale.T(lang, "oweb.session.title", locale.T(lang, "session.kind."+d.Kind), vi.FormatDate(d.HeldOn.Time())), "outreach", v)
-	p.Errors = errs
-	v.Session.Lang, v.Session.Errors = p.Lang, errs
-	p.Flash = s.sessions.PopString(ctx, flashKey)
-	s.render(w, r, status, "outreach_session", p)
+	s.renderWithSessionForm(w, r, status, "outreach_session", p, &v.Session, errs)
 }
 
 // updateSession saves a session's form.
@@ -615,23 +641,17 @@ func (s *Server) updateSession(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
 	o.ID = id
-	var err error
-	if len(errs) == 0 {
-		if _, err = s.app.UpdateSession(ctx, o); err == nil {
-			s.sessions.Put(ctx, flashKey, locale.T(lang, "oweb.session.saved"))
-			http.Redirect(w, r, fmt.Sprintf("/outreach/sessions/%d", id), http.StatusSeeOther)
-			return
-		}
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.saved"), func() (string, error) {
+		_, err := s.app.UpdateSession(ctx, o)
+		return fmt.Sprintf("/outreach/sessions/%d", id), err
+	})
+	if done {
+		return
 	}
 	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
 		return
 	}
-	d, err := s.app.GetSession(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.sessionPage(w, r, http.StatusUnprocessableEntity, d, &outreachPosted{session: &f}, errs)
+	s.sessionPage(w, r, http.StatusUnprocessableEntity, id, &outreachPosted{session: &f}, errs)
 }
 
 // recordAttendance saves a session's attendance: the ticked
@@ -652,11 +672,7 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	errs := map[string]string{}
-	if v, _, ok, _ := parseCount(back.attendees); ok {
-		in.Attendees = v
-	} else {
-		errs["attendees"] = locale.T(lang, "oweb.bad_count")
-	}
+	readCount(errs, lang, "attendees", back.attendees, &in.Attendees)
 	ids, names, phones, trades := r.PostForm["new_id"], r.PostForm["new_name"], r.PostForm["new_phone"], r.PostForm["new_trade"]
 	at := func(list []string, i int) string {
 		if i < len(list) {
@@ -672,13 +688,12 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) {
 			back.rows = append(back.rows, attendRow{ID: n.ID, Name: n.Name, Phone: n.Phone, Trade: n.Trade})
 		}
 	}
-	var err error
-	if len(errs) == 0 {
-		if _, err = s.app.RecordAttendance(ctx, id, in); err == nil {
-			s.sessions.Put(ctx, flashKey, locale.T(lang, "oweb.attend.saved"))
-			http.Redirect(w, r, fmt.Sprintf("/outreach/sessions/%d", id), http.StatusSeeOther)
-			return
-		}
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.attend.saved"), func() (string, error) {
+		_, err := s.app.RecordAttendance(ctx, id, in)
+		return fmt.Sprintf("/outreach/sessions/%d", id), err
+	})
+	if done {
+		return
 	}
 	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
 		return
@@ -706,12 +721,7 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) {
 	for k, m := range renamed {
 		errs[k] = m
 	}
-	d, err := s.app.GetSession(ctx, id)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.sessionPage(w, r, http.StatusUnprocessableEntity, d, back, errs)
+	s.sessionPage(w, r, http.StatusUnprocessableEntity, id, back, errs)
 }
 
 // registerAttendee adds a new producer met at a session to the registry.
