@@ -80,6 +80,7 @@ func (s *Server) routes() {
 	s.outreachRoutes()
 	s.outreachCoverageRoutes()
 	s.outreachPlanRoutes()
+	s.outreachParamsRoutes()
 }
 
 // Handler returns the server with its middleware, outermost first.
