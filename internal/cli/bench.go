@@ -35,6 +35,7 @@ func (m *Main) benchCmd() *cobra.Command {
 	cmd.AddCommand(m.benchScreenCmd())
 	cmd.AddCommand(m.benchOptimizeCmd())
 	cmd.AddCommand(m.benchReportCmd())
+	cmd.AddCommand(m.benchOutreachCmd())
 	return cmd
 }
 
