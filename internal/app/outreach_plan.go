@@ -35,6 +35,10 @@ type OutreachPlan struct {
 	// On is the day the reach figures are read for (today).
 	On     kc.Date
 	Params outreach.Params
+	// Request is the planner's problem the plan solves: every place with
+	// its figures, the limits, the assumptions and the days off, for
+	// handing the same problem to another solver (outreach.WriteLP).
+	Request outreach.Request
 	outreach.Plan
 }
 
@@ -107,7 +111,7 @@ func (a *App) PlanOutreach(ctx context.Context, in PlanOutreachInput) (OutreachP
 	if err != nil {
 		return OutreachPlan{}, err
 	}
-	return OutreachPlan{Input: in, UnitName: area.UnitName, On: area.On, Params: params, Plan: plan}, nil
+	return OutreachPlan{Input: in, UnitName: area.UnitName, On: area.On, Params: params, Request: req, Plan: plan}, nil
 }
 
 // Explanation renders the plan's explanation in lang: the summary lines,

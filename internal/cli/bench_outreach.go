@@ -212,10 +212,11 @@ func (m *Main) benchOutreach(ctx context.Context, o outreachBenchOptions) error 
 		fmt.Fprintln(w)
 
 		// (b) The plan against glpsol on the same problem.
-		req, pl, err := a.OutreachPlanRequest(ctx, in)
+		pl, err := a.PlanOutreach(ctx, in)
 		if err != nil {
 			return flagErrors(err, planFlags)
 		}
+		req := pl.Request
 		chosen := make([]bool, len(req.Villages))
 		inPlan := map[string]bool{}
 		for _, s := range pl.Sessions {
