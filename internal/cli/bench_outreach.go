@@ -223,10 +223,14 @@ func (m *Main) benchOutreach(ctx context.Context, o outreachBenchOptions) error 
 			inPlan[placeOf(s.Village)] = true
 		}
 		trips := map[int64]bool{}
+		places := 0 // with someone to reach
 		for i, v := range req.Villages {
 			chosen[i] = inPlan[placeOf(v)]
-			if s, ok := outreach.Choose(v, req.Params); ok && s.Trip {
-				trips[v.CommuneID] = true
+			if s, ok := outreach.Choose(v, req.Params); ok {
+				places++
+				if s.Trip {
+					trips[v.CommuneID] = true
+				}
 			}
 		}
 		if u := outreach.Evaluate(req, chosen); u.Reached != pl.Reached || u.Cost != pl.Cost || !u.Fits(req) {
@@ -239,7 +243,7 @@ func (m *Main) benchOutreach(ctx context.Context, o outreachBenchOptions) error 
 		}
 		fmt.Fprintln(w, tc("benchoutreach.plan.head", glpsolVersion(ctx, glpsol)))
 		fmt.Fprintln(w, tc("benchoutreach.plan.problem", vi.FormatDay(pl.From.Time()), vi.FormatDay(pl.To.Time()), pl.StaffDays,
-			vi.FormatVND(pl.Budget), pl.WorkingDays, len(req.Villages), len(trips), vi.FormatNumber(int64(pl.Target))))
+			vi.FormatVND(pl.Budget), pl.WorkingDays, places, len(trips), vi.FormatNumber(int64(pl.Target))))
 
 		var g outreach.LPResult
 		var gTook []time.Duration

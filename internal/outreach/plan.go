@@ -83,6 +83,10 @@ type state struct {
 	reached  int
 	covered  int
 	communes int
+	// pools lists, per commune index, its trip candidates in the two
+	// orders bundles are made in: most reached first, and most reached
+	// per đồng first (stable on candidate order). Shared by clones.
+	pools [2][][]int
 }
 
 func newState(req Request, workingDays int) *state {
@@ -107,6 +111,22 @@ func newState(req Request, workingDays int) *state {
 	st.communes = len(idx)
 	st.in = make([]bool, len(st.c))
 	st.tc = make([]int, st.communes)
+	for o := range st.pools {
+		st.pools[o] = make([][]int, st.communes)
+	}
+	for i, s := range st.c {
+		if s.Trip {
+			for o := range st.pools {
+				st.pools[o][st.ci[i]] = append(st.pools[o][st.ci[i]], i)
+			}
+		}
+	}
+	for _, pool := range st.pools[0] {
+		slices.SortStableFunc(pool, func(a, b int) int { return st.c[b].Reached - st.c[a].Reached })
+	}
+	for _, pool := range st.pools[1] {
+		slices.SortStableFunc(pool, func(a, b int) int { return cmpPerCost(st.c[b], st.c[a]) })
+	}
 	return st
 }
 
@@ -127,6 +147,9 @@ type totals struct {
 // delta returns the change in totals of removing rm and adding add (which
 // must be chosen and unchosen, respectively).
 func (st *state) delta(rm, add []int) totals {
+	if len(rm) == 0 && len(add) == 1 {
+		return st.deltaOne(add[0])
+	}
 	var d totals
 	var buf [4]struct{ c, k int } // few communes change at once
 	changed := buf[:0]
@@ -162,6 +185,18 @@ func (st *state) delta(rm, add []int) totals {
 		dd := ceilDiv(t+ch.k, st.spd) - ceilDiv(t, st.spd)
 		d.days += dd
 		d.cost += int64(dd) * st.travel
+	}
+	return d
+}
+
+// deltaOne is delta(nil, []int{i}), the greedy's most frequent question:
+// adding a trip session opens a trip day when its commune's days are full.
+func (st *state) deltaOne(i int) totals {
+	s := st.c[i]
+	d := totals{cost: s.Cost, half: s.HalfDays, reached: s.Reached}
+	if s.Trip && st.tc[st.ci[i]]%st.spd == 0 {
+		d.days = 1
+		d.cost += st.travel
 	}
 	return d
 }
@@ -282,43 +317,39 @@ func (st *state) fill(score rule, skip []bool) {
 			}
 		}
 		free := func(i int) bool { return !st.in[i] && (skip == nil || !skip[i]) }
+		one := []int{0}
 		for i := range st.c {
 			if free(i) {
-				consider([]int{i})
+				one[0] = i
+				consider(one)
 			}
 		}
 		if st.spd > 1 {
+			var bundle, next []int
 			for c := 0; c < st.communes; c++ {
 				if st.tc[c]%st.spd != 0 {
 					continue
 				}
-				var pool []int
-				for i := range st.c {
-					if free(i) && st.ci[i] == c && st.c[i].Trip {
-						pool = append(pool, i)
+				// Bundles: the best free sessions in two orders (most
+				// reached, most reached per đồng), each taken while it fits.
+				for o := range st.pools {
+					pool := st.pools[o][c]
+					if len(pool) < 2 {
+						continue
 					}
-				}
-				if len(pool) < 2 {
-					continue
-				}
-				// Bundles: the best sessions in two orders (most reached,
-				// most reached per đồng), each taken while it fits.
-				for o := 0; o < 2; o++ {
-					if o == 0 {
-						slices.SortStableFunc(pool, func(a, b int) int { return st.c[b].Reached - st.c[a].Reached })
-					} else {
-						slices.SortStableFunc(pool, func(a, b int) int { return cmpPerCost(st.c[b], st.c[a]) })
-					}
-					var bundle []int
+					bundle = bundle[:0]
 					for _, i := range pool {
 						if len(bundle) == st.spd {
 							break
 						}
-						next := append(slices.Clone(bundle), i)
+						if !free(i) {
+							continue
+						}
+						next = append(append(next[:0], bundle...), i)
 						if !st.fits(st.delta(nil, next)) {
 							continue
 						}
-						bundle = next
+						bundle = append(bundle, i)
 						if len(bundle) >= 2 {
 							consider(slices.Sorted(slices.Values(bundle)))
 						}
