@@ -54,7 +54,10 @@ func (c CampaignSummary) OverBudget() bool { return c.Budget > 0 && c.Committed(
 // CampaignDetail is one campaign with its sessions and totals.
 type CampaignDetail struct {
 	CampaignSummary
-	Sessions []SessionView
+	// SchemeNames names the schemes promoted, in SchemeCodes order (the
+	// code itself for a scheme no longer in the catalogue).
+	SchemeNames []string
+	Sessions    []SessionView
 	// CanEdit reports whether the caller may change the campaign itself
 	// (its unit is wholly in the caller's scope); CanAddSession whether
 	// the caller may add sessions to it (in the caller's communes).
@@ -337,6 +340,19 @@ func (a *App) GetCampaign(ctx context.Context, id int64) (CampaignDetail, error)
 	})
 	if err != nil {
 		return d, err
+	}
+	if len(c.SchemeCodes) > 0 {
+		schemes, err := a.Store.ListSchemes(ctx)
+		if err != nil {
+			return d, err
+		}
+		for _, code := range c.SchemeCodes {
+			name := code
+			if i := slices.IndexFunc(schemes, func(s kc.Scheme) bool { return s.Code == code }); i >= 0 {
+				name = schemes[i].Name
+			}
+			d.SchemeNames = append(d.SchemeNames, name)
+		}
 	}
 	sessions, _, err := a.Store.ListSessions(ctx, store.SessionFilter{CampaignID: id, Limit: 1000})
 	if err != nil {

@@ -74,6 +74,9 @@ func TestCreateCampaignWithSessions(t *testing.T) {
 			d.UnitName != f.Province.Name || d.Sessions[0].Language != "Vân Kiều" || d.Sessions[0].CommuneName != f.CommuneA.Name {
 			t.Errorf("detail %+v", d)
 		}
+		if len(d.SchemeNames) != 1 || d.SchemeNames[0] == "TU_VAN" || d.SchemeNames[0] == "" {
+			t.Errorf("the schemes promoted are not named: %q", d.SchemeNames)
+		}
 		if n := outreachAudits(t, f, "campaign", c.ID); n != 1 {
 			t.Errorf("campaign audit entries %d", n)
 		}

@@ -560,7 +560,10 @@ func (g *district) session(pl place, y int, kind string) {
 	lang := "vi"
 	interp := false
 	if pl.ethnic >= 75 && (kind == SessionVillageMeeting || kind == SessionDoorToDoor) {
-		lang, interp = "vi,bru", g.r.IntN(2) == 0
+		// Half of these were held with an interpreter into Bru-Vân Kiều.
+		if interp = g.r.IntN(2) == 0; interp {
+			lang = "Vân Kiều"
+		}
 	}
 	attendees := between(g.r, 15, 70)
 	switch kind {

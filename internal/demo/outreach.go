@@ -155,7 +155,7 @@ func (g *district) campaign() {
 			Cost: cost, StaffHalfDays: halfDays, Staff: "Trung tâm Khuyến công tỉnh; cán bộ Phòng Kinh tế xã", Language: "vi",
 			Materials: "Tờ rơi chính sách khuyến công năm " + fmt.Sprint(y) + " (mã QR tự kiểm tra)", Notes: cs.note, Demo: true}
 		if pl.ethnic >= 75 && (cs.kind == SessionVillageMeeting || cs.kind == SessionDoorToDoor) {
-			s.Language, s.Interpreter = "vi,bru", true
+			s.Language, s.Interpreter = "Vân Kiều", true
 		}
 		if status == kc.SessionPlanned {
 			s.Cost = 0 // not spent yet
