@@ -13,21 +13,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-)
 
-// glpsolPath returns the glpsol binary; without it the test fails when
-// CI is set (CI installs glpk-utils) and is skipped otherwise.
-func glpsolPath(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("glpsol")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("glpsol is not installed (Debian package glpk-utils); CI must install it")
-		}
-		t.Skip("glpsol is not installed (Debian package glpk-utils): the comparison with GLPK is skipped")
-	}
-	return p
-}
+	"khuyencong/internal/tooltest"
+)
 
 // glpsolResult is what glpsol says about an LP file.
 type glpsolResult struct {
@@ -100,7 +88,7 @@ func runGlpsol(t *testing.T, bin, file string) glpsolResult {
 var glpsolCount = 40
 
 func TestGlpsol(t *testing.T) {
-	bin := glpsolPath(t)
+	bin := tooltest.Path(t, "glpsol", "glpk-utils")
 	dir := t.TempDir()
 	rng := rand.New(rand.NewPCG(2026, 12))
 	infeasible := 0

@@ -2,11 +2,12 @@ package cli
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"khuyencong/internal/tooltest"
 )
 
 // TestBenchOptimize runs `bench optimize` on two small sizes: the table
@@ -17,10 +18,7 @@ func TestBenchOptimize(t *testing.T) {
 	dir := t.TempDir()
 	args := []string{"bench", "optimize", "--sizes", "30,60", "--runs", "2", "--seed", "2", "--dir", dir}
 	withGlpsol := true
-	if _, err := exec.LookPath("glpsol"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("glpsol is not installed (Debian package glpk-utils); CI must install it")
-		}
+	if _, ok := tooltest.Lookup(t, "glpsol", "glpk-utils"); !ok {
 		t.Log("glpsol is not installed: running without the comparison")
 		args = append(args, "--glpsol", "none")
 		withGlpsol = false

@@ -3,14 +3,13 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 
 	"khuyencong/internal/app"
+	"khuyencong/internal/tooltest"
 	"khuyencong/internal/vi"
 )
 
@@ -21,12 +20,7 @@ import (
 // at least the planner's and the gap printed must be theirs. Bad flags
 // are refused.
 func TestBenchOutreach(t *testing.T) {
-	if _, err := exec.LookPath("glpsol"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("glpsol is not installed (Debian package glpk-utils); CI must install it")
-		}
-		t.Skip("glpsol is not installed (Debian package glpk-utils): the outreach benchmark needs it")
-	}
+	tooltest.Path(t, "glpsol", "glpk-utils") // the outreach benchmark needs it
 	eachAccountDB(t, func(t *testing.T, db string) {
 		env := map[string]string{"KHUYENCONG_SECRET": "bench-outreach-test-secret-0123456789-abcdef"}
 		if code, _, errOut := run(t, env, "demo", "--db", db); code != 0 {

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"khuyencong/internal/tooltest"
 )
 
 // decodeQR rasterises the first page of a PDF at 150 dpi with pdftoppm
@@ -14,21 +16,17 @@ import (
 // missing, except under CI).
 func decodeQR(t *testing.T, pdf string) []string {
 	t.Helper()
-	for _, tool := range []string{"pdftoppm", "zbarimg"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			needTool(t, tool)
-			return nil
-		}
-	}
+	pdftoppm := tooltest.Path(t, "pdftoppm", "poppler-utils")
+	zbarimg := tooltest.Path(t, "zbarimg", "zbar-tools")
 	prefix := filepath.Join(t.TempDir(), "page")
-	if b, err := exec.Command("pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", pdf, prefix).CombinedOutput(); err != nil {
+	if b, err := exec.Command(pdftoppm, "-r", "150", "-png", "-f", "1", "-l", "1", pdf, prefix).CombinedOutput(); err != nil {
 		t.Fatalf("pdftoppm: %v\n%s", err, b)
 	}
 	png, _ := filepath.Glob(prefix + "*.png")
 	if len(png) != 1 {
 		t.Fatalf("pdftoppm made %v", png)
 	}
-	out, err := exec.Command("zbarimg", "--quiet", "--raw", png[0]).Output()
+	out, err := exec.Command(zbarimg, "--quiet", "--raw", png[0]).Output()
 	if err != nil {
 		t.Fatalf("zbarimg found no code in %s: %v", png[0], err)
 	}
@@ -38,11 +36,7 @@ func decodeQR(t *testing.T, pdf string) []string {
 // pdfPageSize returns pdfinfo's "Page size" line and the page count.
 func pdfPageSize(t *testing.T, pdf string) (size, pages string) {
 	t.Helper()
-	if _, err := exec.LookPath("pdfinfo"); err != nil {
-		needTool(t, "pdfinfo (poppler-utils)")
-		return "", ""
-	}
-	b, err := exec.Command("pdfinfo", pdf).Output()
+	b, err := exec.Command(tooltest.Path(t, "pdfinfo", "poppler-utils"), pdf).Output()
 	if err != nil {
 		t.Fatalf("pdfinfo: %v", err)
 	}

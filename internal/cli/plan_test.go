@@ -11,10 +11,8 @@ import (
 	"testing"
 
 	"khuyencong/internal/api"
+	"khuyencong/internal/tooltest"
 )
-
-// glpsol is the reference MIP solver the LP file is checked with.
-const glpsol = "/usr/bin/glpsol"
 
 // number reads a Vietnamese-grouped integer ("2.304").
 func number(t *testing.T, s string) int64 {
@@ -85,12 +83,7 @@ func TestPlanOptimizeCommand(t *testing.T) {
 			}
 		})
 		t.Run("glpsol solves the LP file to the same objective", func(t *testing.T) {
-			if _, err := os.Stat(glpsol); err != nil {
-				if os.Getenv("CI") != "" {
-					t.Fatalf("glpsol is required in CI: %v", err)
-				}
-				t.Skipf("glpsol not installed: %v", err)
-			}
+			glpsol := tooltest.Path(t, "glpsol", "glpk-utils")
 			sol := filepath.Join(t.TempDir(), "plan.sol")
 			b, err := exec.CommandContext(t.Context(), glpsol, "--lp", lp, "-o", sol).CombinedOutput()
 			if err != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"khuyencong/internal/tooltest"
 )
 
 // TestReportCommands writes, from the district demo, the 2015–2020
@@ -94,15 +96,11 @@ func TestReportCommands(t *testing.T) {
 	})
 }
 
-// pdfText returns the text pdftotext extracts from path, or "" (with the
-// test skipped, or failed under CI) when poppler is missing.
+// pdfText returns the text pdftotext extracts from path; without poppler
+// the test is skipped, or failed under CI.
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
-	if _, err := exec.LookPath("pdftotext"); err != nil {
-		needTool(t, "pdftotext (poppler-utils)")
-		return ""
-	}
-	b, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	b, err := exec.Command(tooltest.Path(t, "pdftotext", "poppler-utils"), "-layout", path, "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext %s: %v", path, err)
 	}
@@ -113,14 +111,11 @@ func pdfText(t *testing.T, path string) string {
 // private profile and fails unless a non-empty PDF comes out.
 func libreOfficeConverts(t *testing.T, docx string) {
 	t.Helper()
-	if _, err := exec.LookPath("libreoffice"); err != nil {
-		needTool(t, "libreoffice")
-		return
-	}
+	lo := tooltest.Path(t, "libreoffice", "libreoffice-writer-nogui")
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(t.Context(), 180*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "libreoffice", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
+	cmd := exec.CommandContext(ctx, lo, "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
 		"--headless", "--convert-to", "pdf", "--outdir", dir, docx)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("libreoffice %s: %v\n%s", filepath.Base(docx), err, b)
@@ -129,14 +124,4 @@ func libreOfficeConverts(t *testing.T, docx string) {
 	if st, err := os.Stat(pdf); err != nil || st.Size() < 1000 {
 		t.Fatalf("libreoffice made no PDF of %s: %v", filepath.Base(docx), err)
 	}
-}
-
-// needTool skips the test when a tool is missing, except under CI, which
-// installs every tool the tests need.
-func needTool(t *testing.T, tool string) {
-	t.Helper()
-	if os.Getenv("CI") != "" {
-		t.Fatalf("%s is missing; .ci/run installs it", tool)
-	}
-	t.Skipf("%s is missing", tool)
 }

@@ -9,21 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-// glpsolPath returns the glpsol binary; without it the test fails when
-// CI is set (CI installs glpk-utils) and is skipped otherwise.
-func glpsolPath(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("glpsol")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("glpsol is not installed (Debian package glpk-utils); CI must install it")
-		}
-		t.Skip("glpsol is not installed (Debian package glpk-utils): the comparison with GLPK is skipped")
-	}
-	return p
-}
+	"khuyencong/internal/tooltest"
+)
 
 // solveLP writes req with WriteLP, solves it with glpsol and reads the
 // report.
@@ -83,7 +71,7 @@ func lpRequest(r *rand.Rand) Request {
 // optimum (it would mean the file is stricter than the planner) and reach
 // at least 90 % of it.
 func TestPlanAgainstGLPK(t *testing.T) {
-	bin := glpsolPath(t)
+	bin := tooltest.Path(t, "glpsol", "glpk-utils")
 	dir := t.TempDir()
 	r := rand.New(rand.NewPCG(7, 2026))
 	const count = 200

@@ -24,6 +24,7 @@ import (
 	"khuyencong/internal/locale"
 	"khuyencong/internal/report"
 	"khuyencong/internal/report/reporttest"
+	"khuyencong/internal/tooltest"
 )
 
 // node is a generic XML element.
@@ -735,21 +736,9 @@ func TestRenderRealCharts(t *testing.T) {
 // TestLibreOffice converts the samples to PDF with LibreOffice and checks
 // the text and page size. Set DOCX_KEEP=dir to keep the files.
 func TestLibreOffice(t *testing.T) {
-	lo, err := exec.LookPath("libreoffice")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("libreoffice not installed")
-		}
-		t.Skip("libreoffice not installed")
-	}
-	for _, tool := range []string{"pdftotext", "pdfinfo"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") != "" {
-				t.Fatalf("%s not installed", tool)
-			}
-			t.Skipf("%s not installed", tool)
-		}
-	}
+	lo := tooltest.Path(t, "libreoffice", "libreoffice-writer-nogui")
+	pdftotext := tooltest.Path(t, "pdftotext", "poppler-utils")
+	pdfinfo := tooltest.Path(t, "pdfinfo", "poppler-utils")
 	dir := t.TempDir()
 	if keep := os.Getenv("DOCX_KEEP"); keep != "" {
 		dir = keep
@@ -772,7 +761,7 @@ func TestLibreOffice(t *testing.T) {
 			if st, err := os.Stat(pdf); err != nil || st.Size() == 0 {
 				t.Fatalf("no PDF: %v", err)
 			}
-			out, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+			out, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
 			if err != nil {
 				t.Fatalf("pdftotext: %v", err)
 			}
@@ -795,7 +784,7 @@ func TestLibreOffice(t *testing.T) {
 					pos += i + len(w)
 				}
 			}
-			info, err := exec.Command("pdfinfo", pdf).Output()
+			info, err := exec.Command(pdfinfo, pdf).Output()
 			if err != nil {
 				t.Fatalf("pdfinfo: %v", err)
 			}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"khuyencong/internal/report/leaflet"
+	"khuyencong/internal/tooltest"
 )
 
 // sheet returns a leaflet with n supports of long conditions.
@@ -43,17 +44,6 @@ func render(t *testing.T, s leaflet.Sheet) (string, []byte) {
 	return path, buf.Bytes()
 }
 
-// tool skips the test when a tool is missing, except under CI.
-func tool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is missing; .ci/run installs it", name)
-		}
-		t.Skipf("%s is missing", name)
-	}
-}
-
 // TestRender renders a short and a long leaflet on A4 and A5: always one
 // page of that size, the same bytes for the same sheet, the Vietnamese
 // text extractable, and a QR code that decodes to the URL at 150 dpi.
@@ -65,16 +55,14 @@ func TestRender(t *testing.T) {
 			if _, again := render(t, s); !bytes.Equal(b, again) {
 				t.Errorf("%s/%d: two renderings differ", size, n)
 			}
-			tool(t, "pdfinfo")
-			info, err := exec.Command("pdfinfo", path).Output()
+			info, err := exec.Command(tooltest.Path(t, "pdfinfo", "poppler-utils"), path).Output()
 			if err != nil {
 				t.Fatal(err)
 			}
 			if !strings.Contains(string(info), "("+size+")") || !strings.Contains(string(info), "Pages:           1\n") {
 				t.Errorf("%s/%d: %s", size, n, info)
 			}
-			tool(t, "pdftotext")
-			text, err := exec.Command("pdftotext", path, "-").Output()
+			text, err := exec.Command(tooltest.Path(t, "pdftotext", "poppler-utils"), path, "-").Output()
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -89,13 +77,13 @@ func TestRender(t *testing.T) {
 			if shown := strings.Count(flat, "Ứng dụng máy móc tiên tiến số"); shown < 1 || (n == 16 && shown == 16) || (n == 1 && shown != 1) {
 				t.Errorf("%s/%d: %d supports shown", size, n, shown)
 			}
-			tool(t, "pdftoppm")
-			tool(t, "zbarimg")
+			pdftoppm := tooltest.Path(t, "pdftoppm", "poppler-utils")
+			zbarimg := tooltest.Path(t, "zbarimg", "zbar-tools")
 			prefix := filepath.Join(t.TempDir(), "p")
-			if out, err := exec.Command("pdftoppm", "-r", "150", "-png", path, prefix).CombinedOutput(); err != nil {
+			if out, err := exec.Command(pdftoppm, "-r", "150", "-png", path, prefix).CombinedOutput(); err != nil {
 				t.Fatalf("pdftoppm: %v %s", err, out)
 			}
-			code, err := exec.Command("zbarimg", "--quiet", "--raw", prefix+"-1.png").Output()
+			code, err := exec.Command(zbarimg, "--quiet", "--raw", prefix+"-1.png").Output()
 			if err != nil || strings.TrimSpace(string(code)) != s.URL {
 				t.Errorf("%s/%d: QR reads %q (%v), want %q", size, n, code, err, s.URL)
 			}

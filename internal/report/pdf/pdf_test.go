@@ -14,6 +14,7 @@ import (
 	"khuyencong/internal/locale"
 	"khuyencong/internal/report"
 	"khuyencong/internal/report/reporttest"
+	"khuyencong/internal/tooltest"
 )
 
 func render(t *testing.T, d report.Document) []byte {
@@ -53,13 +54,7 @@ func longDocument(n int) report.Document {
 // skipped, except on CI where it must be installed.
 func tool(t *testing.T, pdf []byte, name string, args ...string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s (poppler-utils) is required on CI: %v", name, err)
-		}
-		t.Skipf("%s not installed (poppler-utils)", name)
-	}
+	path := tooltest.Path(t, name, "poppler-utils")
 	file := filepath.Join(t.TempDir(), "doc.pdf")
 	if err := os.WriteFile(file, pdf, 0o644); err != nil {
 		t.Fatal(err)
