@@ -1,10 +1,8 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"testing"
 
@@ -14,45 +12,15 @@ import (
 	"khuyencong/internal/store/storetest"
 )
 
-// newOutreachResultAPI is the scope fixture served with the coverage and
-// funnel routes (registered here until New registers them), with a
-// campaign in commune A: a session held on 10/3/2026 (30 people, EstA
-// present), a self-check on 1/4/2026 and a project registered on 1/5/2026
-// and approved. It returns the campaign's id.
+// newOutreachResultAPI is the scope fixture with what the funnel counts
+// in commune A (apptest.Scope.SeedOutreachResults); it returns the
+// campaign's id.
 func newOutreachResultAPI(t *testing.T, st *store.Store) (*scopeFixture, int64) {
 	t.Helper()
 	f := newScopeFixture(t, st)
 	x := New(f.scope.App, Options{})
-	if _, pattern := x.mux.Handler(httptest.NewRequest(http.MethodGet, "/api/v1/outreach/funnel", nil)); pattern != "GET /api/v1/outreach/funnel" {
-		x.outreachCoverageRoutes()
-	}
 	f.handler = x.Handler()
-	ctx := app.WithPrincipal(context.Background(), app.System)
-	var campaign int64
-	err := st.InTx(ctx, func(tx *store.Tx) error {
-		c, err := tx.CreateCampaign(ctx, kc.Campaign{Title: "Đợt tháng Ba", UnitID: f.communeA.ID, StartsOn: kc.MustDate("2026-03-01"), EndsOn: kc.MustDate("2026-03-31")})
-		if err != nil {
-			return err
-		}
-		campaign = c.ID
-		o, err := tx.CreateOutreachSession(ctx, kc.OutreachSession{CampaignID: c.ID, Kind: kc.SessionVillageMeeting, Status: kc.SessionHeld,
-			CommuneID: f.communeA.ID, Village: "Thôn 1", HeldOn: kc.MustDate("2026-03-10"), Attendees: 30})
-		if err != nil {
-			return err
-		}
-		_, err = tx.ReplaceAttendance(ctx, o.ID, []kc.Attendance{{EstablishmentID: f.estA.ID}})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.LogSelfCheck(ctx, f.communeA.ID, "DET", kc.MustDate("2026-04-01"), false); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.CreateProject(ctx, kc.Project{Code: "DA-API-1", Title: "Đề án dệt", Year: 2026, Level: "local", ContentArea: "CA3",
-		CommuneID: f.communeA.ID, State: kc.StateApproved, RegisteredOn: kc.MustDate("2026-05-01")}); err != nil {
-		t.Fatal(err)
-	}
+	campaign := f.scope.SeedOutreachResults(t, "DA-API-1", false)
 	return f, campaign
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"slices"
 	"sync"
@@ -158,4 +159,18 @@ func (m *Main) benchDashboard(ctx context.Context, clients, requests int) error 
 }
 
 // ms formats a duration in milliseconds with one decimal.
+// benchWorkDir returns the folder a benchmark writes its solver files
+// to: dir (created if missing), or a new temporary folder named after
+// prefix that cleanup removes.
+func benchWorkDir(dir, prefix string) (path string, cleanup func(), err error) {
+	if dir != "" {
+		return dir, func() {}, os.MkdirAll(dir, 0o755)
+	}
+	d, err := os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", nil, err
+	}
+	return d, func() { os.RemoveAll(d) }, nil
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -93,17 +93,11 @@ func (m *Main) benchOptimize(ctx context.Context, o optimizeBenchOptions) error 
 		}
 		glpsol = p
 	}
-	dir := o.dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "khuyencong-optimize-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, cleanup, err := benchWorkDir(o.dir, "khuyencong-optimize-")
+	if err != nil {
 		return err
 	}
+	defer cleanup()
 	w := m.Stdout
 	version := "không so sánh"
 	if glpsol != "" {

@@ -132,17 +132,11 @@ func (m *Main) benchOutreach(ctx context.Context, o outreachBenchOptions) error 
 	if err != nil {
 		return kc.Errorf(kc.EInvalid, "benchoutreach.no_glpsol", o.glpsol)
 	}
-	dir := o.dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "khuyencong-outreach-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
-	} else if err := os.MkdirAll(dir, 0o755); err != nil {
+	dir, cleanup, err := benchWorkDir(o.dir, "khuyencong-outreach-")
+	if err != nil {
 		return err
 	}
+	defer cleanup()
 	return m.withApp(ctx, func(ctx context.Context, a *app.App) error {
 		ctx, err := asUser(ctx, a, o.as)
 		if err != nil {

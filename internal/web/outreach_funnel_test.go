@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -17,12 +16,10 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// newOutreachResultFixture is the scope fixture served with the coverage
-// and funnel routes (registered here until server.go registers them), and
-// in Xã An Phú a campaign with a session held on 10/3/2026 (30 people,
-// EstA present), a self-check on 1/4/2026 and a project registered on
-// 1/5/2026 and approved; Xã Bình Minh has nothing. It returns the
-// campaign's id.
+// newOutreachResultFixture is the scope fixture served over HTTP with
+// what the funnel counts in Xã An Phú (apptest.Scope.SeedOutreachResults,
+// the self-check through a QR code); Xã Bình Minh has nothing. It returns
+// the campaign's id.
 func newOutreachResultFixture(t *testing.T, st *store.Store) (*scopeFixture, int64) {
 	t.Helper()
 	sc := apptest.NewScope(t, st)
@@ -31,37 +28,9 @@ func newOutreachResultFixture(t *testing.T, st *store.Store) (*scopeFixture, int
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, pattern := s.mux.Handler(httptest.NewRequest(http.MethodGet, funnelPagePath, nil)); pattern != "GET "+funnelPagePath {
-		s.outreachCoverageRoutes()
-	}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(func() { f.srv.Close(); s.Close() })
-	ctx := app.WithPrincipal(context.Background(), app.System)
-	var campaign int64
-	err = st.InTx(ctx, func(tx *store.Tx) error {
-		c, err := tx.CreateCampaign(ctx, kc.Campaign{Title: "Đợt tháng Ba", UnitID: f.communeA.ID, StartsOn: kc.MustDate("2026-03-01"), EndsOn: kc.MustDate("2026-03-31")})
-		if err != nil {
-			return err
-		}
-		campaign = c.ID
-		o, err := tx.CreateOutreachSession(ctx, kc.OutreachSession{CampaignID: c.ID, Kind: kc.SessionVillageMeeting, Status: kc.SessionHeld,
-			CommuneID: f.communeA.ID, Village: "Thôn 1", HeldOn: kc.MustDate("2026-03-10"), Attendees: 30})
-		if err != nil {
-			return err
-		}
-		_, err = tx.ReplaceAttendance(ctx, o.ID, []kc.Attendance{{EstablishmentID: f.estA.ID}})
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.LogSelfCheck(ctx, f.communeA.ID, "DET", kc.MustDate("2026-04-01"), true); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.CreateProject(ctx, kc.Project{Code: "DA-W-1", Title: "Đề án dệt", Year: 2026, Level: "local", ContentArea: "CA3",
-		CommuneID: f.communeA.ID, State: kc.StateApproved, RegisteredOn: kc.MustDate("2026-05-01")}); err != nil {
-		t.Fatal(err)
-	}
+	campaign := f.scope.SeedOutreachResults(t, "DA-W-1", true)
 	return f, campaign
 }
 

@@ -18,7 +18,7 @@ import (
 )
 
 // newOutreachParamsFixture serves the scope fixture with the assumptions
-// page (registered here until server.go registers it).
+// page.
 func newOutreachParamsFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
 	sc := apptest.NewScope(t, st)
@@ -26,9 +26,6 @@ func newOutreachParamsFixture(t *testing.T, st *store.Store) *scopeFixture {
 	s, err := New(f.app, Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, pattern := s.mux.Handler(httptest.NewRequest(http.MethodGet, outreachParamsPath, nil)); pattern != "GET "+outreachParamsPath {
-		s.outreachParamsRoutes()
 	}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(func() { f.srv.Close(); s.Close() })

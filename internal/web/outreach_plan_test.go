@@ -20,8 +20,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 )
 
-// newDemoPlanFixture serves the district demo with the planner's routes
-// (registered here until server.go registers them); the clock is
+// newDemoPlanFixture serves the district demo; the clock is
 // storetest.Clock (25/11/2026), so the next quarter is 1/1–31/3/2027.
 func newDemoPlanFixture(t *testing.T) (*scopeFixture, *app.App) {
 	t.Helper()
@@ -41,9 +40,6 @@ func newDemoPlanFixture(t *testing.T) (*scopeFixture, *app.App) {
 	s, err := New(a, Options{})
 	if err != nil {
 		t.Fatal(err)
-	}
-	if _, pattern := s.mux.Handler(httptest.NewRequest(http.MethodGet, outreachPlanPath, nil)); pattern != "GET "+outreachPlanPath {
-		s.outreachPlanRoutes()
 	}
 	f := &scopeFixture{st: st, app: a}
 	f.srv = httptest.NewServer(s.Handler())

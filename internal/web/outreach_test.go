@@ -30,9 +30,6 @@ func newOutreachFixture(t *testing.T, st *store.Store) *scopeFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, pat := s.mux.Handler(httptest.NewRequest("GET", "/outreach/campaigns/new", nil)); pat != "GET /outreach/campaigns/new" {
-		s.outreachRoutes()
-	}
 	f.srv = httptest.NewServer(s.Handler())
 	t.Cleanup(func() { f.srv.Close(); s.Close() })
 	return f
