@@ -30,8 +30,8 @@ func (m *Main) outreachCmd() *cobra.Command {
 			if out == "" {
 				return kc.FieldError("--out", "leaflet.cli.out_required")
 			}
-			if baseURL == "" && m.Getenv != nil {
-				baseURL = m.Getenv("KHUYENCONG_PUBLIC_URL")
+			if baseURL == "" {
+				baseURL = m.cfg.PublicURL
 			}
 			return m.withApp(cmd.Context(), func(ctx context.Context, a *app.App) error {
 				ctx, err := asUser(ctx, a, as)

@@ -64,7 +64,7 @@ func (m *Main) serve(ctx context.Context) error {
 		}
 	}
 
-	w, err := web.New(a, web.Options{TrustedProxies: m.cfg.TrustedProxies, SecureCookies: m.cfg.SecureCookies, Log: m.Log})
+	w, err := web.New(a, web.Options{TrustedProxies: m.cfg.TrustedProxies, SecureCookies: m.cfg.SecureCookies, PublicURL: m.cfg.PublicURL, Log: m.Log})
 	if err != nil {
 		return err
 	}

@@ -31,6 +31,11 @@ type Config struct {
 	// Secret keys the encryption of personal data (KHUYENCONG_SECRET or
 	// KHUYENCONG_SECRET_FILE).
 	Secret string
+	// PublicURL is the address the public reaches the server at
+	// (KHUYENCONG_PUBLIC_URL, e.g. https://khuyencong.quangtri.gov.vn),
+	// which leaflets' QR codes link to; empty: the address of the request
+	// (web) or the --base-url flag (command line).
+	PublicURL string
 }
 
 // Getenv looks up an environment variable; tests pass a map-backed one.
@@ -62,6 +67,7 @@ func FromEnv(getenv Getenv) Config {
 		c.SecureCookies = true
 	}
 	c.Secret = secret(getenv, "KHUYENCONG_SECRET")
+	c.PublicURL = strings.TrimRight(strings.TrimSpace(getenv("KHUYENCONG_PUBLIC_URL")), "/")
 	return c
 }
 

@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,11 +28,11 @@ type leafletView struct {
 }
 
 // publicBase is the address that the leaflet's QR link starts with: the
-// configured KHUYENCONG_PUBLIC_URL, else the address the officer reached
-// this server at.
+// configured public address (Options.PublicURL, KHUYENCONG_PUBLIC_URL),
+// else the address the officer reached this server at.
 func (s *Server) publicBase(r *http.Request) string {
-	if v := strings.TrimSpace(os.Getenv("KHUYENCONG_PUBLIC_URL")); v != "" {
-		return v
+	if s.opts.PublicURL != "" {
+		return s.opts.PublicURL
 	}
 	scheme := "http"
 	if r.TLS != nil || s.opts.SecureCookies {

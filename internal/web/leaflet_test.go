@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -64,6 +65,22 @@ func TestSelfCheckLink(t *testing.T) {
 		if d.Find("#sc-form").Length() != 1 {
 			t.Errorf("%s: no form", c.name)
 		}
+	}
+}
+
+// TestPublicBase: the leaflet's QR link starts with the configured public
+// address, else the one the officer reached the server at.
+func TestPublicBase(t *testing.T) {
+	r := httptest.NewRequest(http.MethodGet, "/outreach/leaflet", nil)
+	r.Host = "10.0.0.5:8080"
+	if got := (&Server{}).publicBase(r); got != "http://10.0.0.5:8080" {
+		t.Errorf("without a public address: %q", got)
+	}
+	if got := (&Server{opts: Options{SecureCookies: true}}).publicBase(r); got != "https://10.0.0.5:8080" {
+		t.Errorf("behind TLS: %q", got)
+	}
+	if got := (&Server{opts: Options{PublicURL: "https://khuyencong.quangtri.gov.vn"}}).publicBase(r); got != "https://khuyencong.quangtri.gov.vn" {
+		t.Errorf("configured: %q", got)
 	}
 }
 

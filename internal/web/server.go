@@ -17,7 +17,10 @@ type Options struct {
 	TrustedProxies []string
 	// SecureCookies marks session cookies Secure (behind TLS).
 	SecureCookies bool
-	Log           *slog.Logger
+	// PublicURL is the address leaflets' QR codes link to; empty: the
+	// address the officer reached the server at.
+	PublicURL string
+	Log       *slog.Logger
 }
 
 // Server is the HTML interface over one App.
