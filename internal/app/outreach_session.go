@@ -361,6 +361,7 @@ type ListSessionsQuery struct {
 	CampaignID    int64 // > 0: one campaign's
 	NoCampaign    bool  // the sessions outside any campaign
 	Status        string
+	From, To      kc.Date // days included; zero: unbounded
 	Limit, Offset int
 }
 
@@ -372,7 +373,8 @@ func (a *App) ListSessions(ctx context.Context, q ListSessionsQuery) ([]SessionV
 	if err != nil {
 		return nil, 0, err
 	}
-	f := store.SessionFilter{CampaignID: q.CampaignID, NoCampaign: q.NoCampaign, Status: q.Status, Limit: q.Limit, Offset: q.Offset}
+	f := store.SessionFilter{CampaignID: q.CampaignID, NoCampaign: q.NoCampaign, Status: q.Status, From: q.From, To: q.To,
+		Limit: q.Limit, Offset: q.Offset}
 	if !p.All {
 		f.Communes = []int64{}
 		if len(p.Communes) > 0 {

@@ -51,8 +51,30 @@ type outreachHomeView struct {
 	Campaigns []app.CampaignSummary
 	Total     int
 	Sessions  []app.SessionView
-	CanWrite  bool
+	// ToRecord are the planned sessions whose day has passed (their
+	// attendance is still to be recorded, or they are to be cancelled);
+	// Upcoming those of the next UpcomingDays days, soonest first.
+	ToRecord, Upcoming sessionTable
+	UpcomingDays       int
+	UpcomingMore       int // planned in the next UpcomingDays days beyond those shown
+	CanWrite           bool
 }
+
+// sessionTable is one list of sessions on the outreach home, with the
+// titles of their campaigns.
+type sessionTable struct {
+	ID       string // the table's element id
+	Lang     string
+	Sessions []app.SessionView
+	Titles   map[int64]string // campaign id → title
+}
+
+// The outreach home lists the planned sessions of the next
+// outreachUpcomingDays days, the first outreachUpcomingShown of them.
+const (
+	outreachUpcomingDays  = 90
+	outreachUpcomingShown = 30
+)
 
 // outreachHome lists the campaigns (newest first) with links to the
 // other outreach pages.
@@ -69,6 +91,27 @@ func (s *Server) outreachHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	today := s.today()
+	v.UpcomingDays = outreachUpcomingDays
+	titles := map[int64]string{}
+	for _, c := range v.Campaigns {
+		titles[c.ID] = c.Title
+	}
+	v.ToRecord = sessionTable{ID: "oh-to-record", Lang: lang, Titles: titles}
+	if v.ToRecord.Sessions, _, err = s.app.ListSessions(ctx, app.ListSessionsQuery{Status: kc.SessionPlanned, To: today.AddDays(-1), Limit: 50}); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Upcoming = sessionTable{ID: "oh-upcoming", Lang: lang, Titles: titles}
+	upcoming, total, err := s.app.ListSessions(ctx, app.ListSessionsQuery{Status: kc.SessionPlanned, From: today,
+		To: today.AddDays(outreachUpcomingDays), Limit: 1000})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	slices.Reverse(upcoming) // listed newest first: the soonest first here
+	v.Upcoming.Sessions = upcoming[:min(len(upcoming), outreachUpcomingShown)]
+	v.UpcomingMore = total - len(v.Upcoming.Sessions)
 	p := s.page(r, locale.T(lang, "oweb.home.title"), "outreach", v)
 	p.Flash = s.sessions.PopString(ctx, flashKey)
 	s.render(w, r, http.StatusOK, "outreach_home", p)

@@ -17,8 +17,7 @@ import (
 )
 
 // newOutreachFixture is the scope fixture with the reference catalogue,
-// serving the outreach pages (registered by routes() once the integrator
-// wires outreachRoutes in; added here otherwise).
+// serving the outreach pages.
 func newOutreachFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
 	sc := apptest.NewScope(t, st)
