@@ -27,8 +27,12 @@ type OutreachPlanRequest struct {
 // planOutreach proposes the outreach sessions of a period within the
 // staff days and the budget, with their explanation (in Vietnamese) and
 // the comparison with the same number of sessions in the communes with
-// the most establishments. It reads, never writes.
+// the most establishments. It reads, never writes, and shares the
+// caller's document rate limit.
 func (x *API) planOutreach(w http.ResponseWriter, r *http.Request) {
+	if !x.documentAllowed(w, r) { // as heavy as a document: same bucket
+		return
+	}
 	var body OutreachPlanRequest
 	if !x.decode(w, r, &body) {
 		return

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"khuyencong/internal/app"
@@ -51,5 +52,18 @@ func TestOutreachPlanAPI(t *testing.T) {
 	}
 	if status, _ := f.call(t, "", "POST", "/api/v1/outreach/plan", `{"staff_days":3}`); status != http.StatusUnauthorized {
 		t.Errorf("anonymous: %d", status)
+	}
+
+	// A plan is as heavy as a document: it shares the account's document
+	// bucket (four plans above, one left), then 429; another account plans.
+	plan := `{"staff_days":3,"budget":1000000}`
+	if status, body := f.call(t, userOfficerA, "POST", "/api/v1/outreach/plan", plan); status != http.StatusOK {
+		t.Fatalf("last plan of the burst: %d %s", status, body)
+	}
+	if status, body := f.call(t, userOfficerA, "POST", "/api/v1/outreach/plan", plan); status != http.StatusTooManyRequests || !strings.Contains(string(body), "rate_limited") {
+		t.Errorf("after the burst: %d %s", status, body)
+	}
+	if status, body := f.call(t, userProvince, "POST", "/api/v1/outreach/plan", plan); status != http.StatusOK {
+		t.Errorf("another account: %d %s", status, body)
 	}
 }

@@ -152,6 +152,9 @@ func readOutreachPlanForm(r *http.Request) (outreachPlanForm, app.PlanOutreachIn
 // makeOutreachPlan makes the plan from the form and shows it; bad input
 // shows the form again with the messages by field (422).
 func (s *Server) makeOutreachPlan(w http.ResponseWriter, r *http.Request) {
+	if !s.planAllowed(w, r) {
+		return
+	}
 	if err := parseFormLimited(w, r, outreachPlanFormBytes); err != nil {
 		s.fail(w, r, err)
 		return
@@ -170,6 +173,20 @@ func (s *Server) makeOutreachPlan(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.outreachPlanResult(w, r, v, err)
+}
+
+// planAllowed takes a token from the caller's planning bucket (the login
+// limiter's rate, keyed by account: a plan screens the registry and
+// searches, a few seconds of work at most); when none is left it answers
+// 429.
+func (s *Server) planAllowed(w http.ResponseWriter, r *http.Request) bool {
+	p := app.PrincipalFrom(r.Context())
+	if s.limits.Allow("plan|" + strconv.FormatInt(p.User.ID, 10) + "|" + p.User.Username) {
+		return true
+	}
+	w.Header().Set("Retry-After", "60")
+	s.fail(w, r, kc.Errorf(kc.ERateLimited, "outreachplan.rate_limited"))
+	return false
 }
 
 // outreachPlanResult renders the page, or the form with its field errors (422),
@@ -248,6 +265,9 @@ func planKindChoices(lang, selected string) []choice {
 // redirects to it; errors show the plan again with the rows as posted and
 // the messages next to them (422).
 func (s *Server) saveOutreachPlan(w http.ResponseWriter, r *http.Request) {
+	if !s.planAllowed(w, r) {
+		return
+	}
 	if err := parseFormLimited(w, r, outreachPlanFormBytes); err != nil {
 		s.fail(w, r, err)
 		return

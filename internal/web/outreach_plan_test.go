@@ -230,3 +230,20 @@ func TestOutreachPlanPage(t *testing.T) {
 		res.Body.Close()
 	}
 }
+
+// TestOutreachPlanRateLimit: an officer gets a burst of plans (a plan
+// screens the registry), then 429 with the message; another account is
+// not affected.
+func TestOutreachPlanRateLimit(t *testing.T) {
+	f, _ := newDemoPlanFixture(t)
+	c := demoLogin(t, f, "canbo.dakrong")
+	input := url.Values{"unit": {""}, "from": {"2027-01-01"}, "to": {"2027-01-31"}, "staff_days": {"2"}, "budget": {"2.000.000"}}
+	for i := 0; i < 5; i++ {
+		postDoc(t, c, outreachPlanPath, input, http.StatusOK)
+	}
+	d := postDoc(t, c, outreachPlanPath, input, http.StatusTooManyRequests)
+	if !strings.Contains(d.Text(), locale.T("vi", "outreachplan.rate_limited")) {
+		t.Errorf("429 page without its message: %q", strings.TrimSpace(d.Find("main").Text()))
+	}
+	postDoc(t, demoLogin(t, f, "canbo.tinh"), outreachPlanPath, input, http.StatusOK)
+}
