@@ -92,16 +92,12 @@ func (tx *Tx) ListAttachments(ctx context.Context, entity string, entityID int64
 	if err != nil {
 		return nil, fmt.Errorf("store: list attachments of %s %d: %w", entity, entityID, err)
 	}
-	defer rows.Close()
-	var out []Attachment
-	for rows.Next() {
-		var a Attachment
-		if err := scanAttachment(rows, &a); err != nil {
-			return nil, fmt.Errorf("store: list attachments of %s %d: %w", entity, entityID, err)
+	return collectRows(rows, func(r rowScanner, a *Attachment) error {
+		if err := scanAttachment(r, a); err != nil {
+			return fmt.Errorf("store: list attachments of %s %d: %w", entity, entityID, err)
 		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // GetAttachment returns file id of entity and entityID with its contents,
@@ -177,15 +173,13 @@ func (s *Store) ListRecordAudit(ctx context.Context, establishmentID int64, limi
 		if err != nil {
 			return fmt.Errorf("store: record audit %d: %w", establishmentID, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var e kc.AuditEntry
-			if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.PrevHash, &e.Hash); err != nil {
+		out, err = collectRows(rows, func(r rowScanner, e *kc.AuditEntry) error {
+			if err := scanAuditEntry(r, e); err != nil {
 				return fmt.Errorf("store: record audit %d: %w", establishmentID, err)
 			}
-			out = append(out, e)
-		}
-		return rows.Err()
+			return nil
+		})
+		return err
 	})
 	return out, err
 }

@@ -37,6 +37,13 @@ func AuditHash(e kc.AuditEntry) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// scanAuditEntry reads an audit entry selected as id, at, actor_id,
+// actor, action, entity, entity_id, before_data, after_data, prev_hash,
+// hash.
+func scanAuditEntry(r rowScanner, e *kc.AuditEntry) error {
+	return r.Scan(&e.ID, timeScan{&e.At}, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.PrevHash, &e.Hash)
+}
+
 // AppendAudit appends an entry to the hash chain inside tx. At is set to the
 // transaction time; ID, PrevHash and Hash are filled in and returned.
 func (tx *Tx) AppendAudit(ctx context.Context, e kc.AuditEntry) (kc.AuditEntry, error) {
@@ -93,7 +100,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (int64, *AuditProblem, error) {
 		prev, prevID := genesisHash, int64(0)
 		for rows.Next() {
 			var e kc.AuditEntry
-			if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.PrevHash, &e.Hash); err != nil {
+			if err := scanAuditEntry(rows, &e); err != nil {
 				return fmt.Errorf("store: verify audit: %w", err)
 			}
 			n++
@@ -138,15 +145,8 @@ func (s *Store) ListAudit(ctx context.Context, entity string, entityID int64, li
 		if err != nil {
 			return fmt.Errorf("store: list audit: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var e kc.AuditEntry
-			if err := rows.Scan(&e.ID, timeScan{&e.At}, &e.ActorID, &e.Actor, &e.Action, &e.Entity, &e.EntityID, &e.Before, &e.After, &e.PrevHash, &e.Hash); err != nil {
-				return err
-			}
-			out = append(out, e)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, scanAuditEntry)
+		return err
 	})
 	return out, err
 }

@@ -440,19 +440,14 @@ func (s *Store) ScaleCommunes(ctx context.Context, provinceID int64) ([]ScaleCom
 		if err != nil {
 			return fmt.Errorf("store: scale communes: %w", err)
 		}
-		index := map[int64]int{}
-		for rows.Next() {
-			var c ScaleCommune
-			if err := rows.Scan(&c.ID, &c.Code, &c.Name); err != nil {
-				rows.Close()
-				return err
-			}
-			index[c.ID] = len(out)
-			out = append(out, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if out, err = collectRows(rows, func(r rowScanner, c *ScaleCommune) error {
+			return r.Scan(&c.ID, &c.Code, &c.Name)
+		}); err != nil {
 			return err
+		}
+		index := make(map[int64]int, len(out))
+		for i, c := range out {
+			index[c.ID] = i
 		}
 		rows, err = tx.query(ctx, `SELECT s.to_unit_id, s.from_unit_id FROM unit_succession s JOIN unit f ON f.id = s.from_unit_id
 			WHERE f.level = 'commune' AND f.valid_to IS NOT NULL ORDER BY s.to_unit_id, s.from_unit_id`)

@@ -357,21 +357,14 @@ func (tx *Tx) ListEstablishments(ctx context.Context, f kc.EstablishmentFilter) 
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list establishments: %w", err)
 	}
-	defer rows.Close()
-	var out []kc.Establishment
-	var ids []int64
-	for rows.Next() {
-		var e kc.Establishment
-		if err := scanEstablishment(rows, &e); err != nil {
-			return nil, 0, fmt.Errorf("store: list establishments: %w", err)
-		}
-		out = append(out, e)
-		ids = append(ids, e.ID)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := collectRows(rows, func(r rowScanner, e *kc.Establishment) error { return scanEstablishment(r, e) })
+	if err != nil {
 		return nil, 0, fmt.Errorf("store: list establishments: %w", err)
 	}
-	rows.Close()
+	var ids []int64
+	for _, e := range out {
+		ids = append(ids, e.ID)
+	}
 	total, err := tx.countListed(ctx, f, where, args, len(out), ftsMatches)
 	if err != nil {
 		return nil, 0, err
@@ -643,16 +636,12 @@ func (tx *Tx) ListFacts(ctx context.Context, establishmentID int64) ([]kc.Establ
 	if err != nil {
 		return nil, fmt.Errorf("store: list facts %d: %w", establishmentID, err)
 	}
-	defer rows.Close()
-	var out []kc.EstablishmentFact
-	for rows.Next() {
-		var f kc.EstablishmentFact
-		if err := rows.Scan(&f.EstablishmentID, &f.Year, &f.Workers, &f.WomenWorkers, &f.EthnicMinorityWorkers, &f.Revenue, &f.Capital, &f.AvgIncome, &f.Source); err != nil {
-			return nil, fmt.Errorf("store: list facts %d: %w", establishmentID, err)
+	return collectRows(rows, func(r rowScanner, f *kc.EstablishmentFact) error {
+		if err := r.Scan(&f.EstablishmentID, &f.Year, &f.Workers, &f.WomenWorkers, &f.EthnicMinorityWorkers, &f.Revenue, &f.Capital, &f.AvgIncome, &f.Source); err != nil {
+			return fmt.Errorf("store: list facts %d: %w", establishmentID, err)
 		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // CountEstablishments returns the number of establishments in the database.

@@ -27,15 +27,10 @@ func (s *Store) ImportUnits(ctx context.Context) ([]kc.Unit, []kc.Succession, er
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var l kc.Succession
-			if err := rows.Scan(&l.FromID, &l.ToID, &l.Scope, &l.Effective); err != nil {
-				return err
-			}
-			links = append(links, l)
-		}
-		return rows.Err()
+		links, err = collectRows(rows, func(r rowScanner, l *kc.Succession) error {
+			return r.Scan(&l.FromID, &l.ToID, &l.Scope, &l.Effective)
+		})
+		return err
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: import units: %w", err)
@@ -66,22 +61,17 @@ func (s *Store) FindDuplicateCandidates(ctx context.Context, communeIDs []int64,
 	const cols = "SELECT id, commune_id, name_fold, phone_hash, personal_id_hash FROM establishment WHERE "
 	err := s.View(ctx, func(tx *Tx) error {
 		run := func(q string, args []any) error {
-			rows, err := tx.query(ctx, q, args...)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
+			return tx.each(ctx, q, func(scan func(...any) error) error {
 				var c DuplicateCandidate
-				if err := rows.Scan(&c.ID, &c.CommuneID, &c.NameFold, &c.PhoneHash, &c.PersonalIDHash); err != nil {
+				if err := scan(&c.ID, &c.CommuneID, &c.NameFold, &c.PhoneHash, &c.PersonalIDHash); err != nil {
 					return err
 				}
 				if !seen[c.ID] {
 					seen[c.ID] = true
 					out = append(out, c)
 				}
-			}
-			return rows.Err()
+				return nil
+			}, args...)
 		}
 		strIn := func(start int, vals []string) (string, []any) {
 			var b strings.Builder

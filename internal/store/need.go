@@ -43,6 +43,12 @@ func scanNeed(r accountRow) (NeedRow, error) {
 	return n, err
 }
 
+// scanNeedInto is scanNeed in the shape collectRows reads rows with.
+func scanNeedInto(r rowScanner, n *NeedRow) (err error) {
+	*n, err = scanNeed(r)
+	return err
+}
+
 // where returns the WHERE clause of f and its arguments.
 func (f NeedFilter) where() (string, []any) {
 	var conds []string
@@ -78,15 +84,8 @@ func (s *Store) ListNeedRequests(ctx context.Context, f NeedFilter) ([]NeedRow, 
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			n, err := scanNeed(rows)
-			if err != nil {
-				return err
-			}
-			out = append(out, n)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, scanNeedInto)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list need requests: %w", err)
@@ -129,16 +128,7 @@ func (tx *Tx) RecentNeedRequests(ctx context.Context, communeID int64, since tim
 	if err != nil {
 		return nil, fmt.Errorf("store: recent need requests: %w", err)
 	}
-	defer rows.Close()
-	var out []NeedRow
-	for rows.Next() {
-		n, err := scanNeed(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanNeedInto)
 }
 
 // UpdateNeedRequest sets the status, answer and linked establishment (0:

@@ -10,21 +10,6 @@ import (
 	"khuyencong/internal/vi"
 )
 
-// collectRows reads every row of rows with scan, in order, and closes
-// rows; on a scan error it returns no row.
-func collectRows[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }, *T) error) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		var v T
-		if err := scan(rows, &v); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	return out, rows.Err()
-}
-
 // Campaigns ----------------------------------------------------------------
 
 const campaignColumns = `c.id, c.title, c.topic, c.unit_id, c.starts_on, c.ends_on, c.budget, c.schemes, c.notes, c.plan_note,

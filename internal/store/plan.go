@@ -114,16 +114,7 @@ func (tx *Tx) plansQuery(ctx context.Context, where string, args ...any) ([]Plan
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Plan
-	for rows.Next() {
-		var p Plan
-		if err := scanPlan(rows, &p); err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return collectRows(rows, scanPlan)
 }
 
 // CreatePlan inserts the plan of year for unitID, version 1. A second plan
@@ -232,16 +223,9 @@ func (tx *Tx) PlanEnvelopes(ctx context.Context, planID int64) ([]PlanEnvelope, 
 	if err != nil {
 		return nil, fmt.Errorf("store: plan %d envelopes: %w", planID, err)
 	}
-	defer rows.Close()
-	var out []PlanEnvelope
-	for rows.Next() {
-		var e PlanEnvelope
-		if err := rows.Scan(&e.Source, &e.ContentArea, &e.Amount); err != nil {
-			return nil, err
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, e *PlanEnvelope) error {
+		return r.Scan(&e.Source, &e.ContentArea, &e.Amount)
+	})
 }
 
 // SetPlanEnvelope sets the amount of a plan's envelope for a source and
@@ -277,16 +261,9 @@ func (tx *Tx) PlanCommitments(ctx context.Context, year int, communeIDs []int64)
 	if err != nil {
 		return nil, fmt.Errorf("store: plan commitments %d: %w", year, err)
 	}
-	defer rows.Close()
-	var out []PlanCommitment
-	for rows.Next() {
-		var c PlanCommitment
-		if err := rows.Scan(&c.Source, &c.ContentArea, &c.Committed, &c.Disbursed); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, c *PlanCommitment) error {
+		return r.Scan(&c.Source, &c.ContentArea, &c.Committed, &c.Disbursed)
+	})
 }
 
 // candidateWhere selects the candidates of plan $1 for year $2 over the
@@ -312,21 +289,16 @@ func (tx *Tx) PlanCandidates(ctx context.Context, planID int64, year int, commun
 	if err != nil {
 		return nil, fmt.Errorf("store: plan %d candidates: %w", planID, err)
 	}
-	var out []PlanCandidate
-	index := map[int64]int{}
-	for rows.Next() {
-		var c PlanCandidate
-		if err := rows.Scan(&c.ProjectID, &c.Code, &c.Title, &c.CommuneID, &c.CommuneName, &c.ContentArea, &c.State, &c.Year,
-			&c.ExpectedJobs, &c.PriorityPoints, &c.Pin); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[c.ProjectID] = len(out)
-		out = append(out, c)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := collectRows(rows, func(r rowScanner, c *PlanCandidate) error {
+		return r.Scan(&c.ProjectID, &c.Code, &c.Title, &c.CommuneID, &c.CommuneName, &c.ContentArea, &c.State, &c.Year,
+			&c.ExpectedJobs, &c.PriorityPoints, &c.Pin)
+	})
+	if err != nil {
 		return nil, err
+	}
+	index := make(map[int64]int, len(out))
+	for i, c := range out {
+		index[c.ProjectID] = i
 	}
 	for start := 0; start < len(out); start += 500 {
 		ids := make([]int64, 0, 500)
@@ -423,16 +395,9 @@ func (tx *Tx) scenariosQuery(ctx context.Context, q string, args ...any) ([]Scen
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []Scenario
-	for rows.Next() {
-		var sc Scenario
-		if err := rows.Scan(&sc.ID, &sc.PlanID, &sc.Name, &sc.Inputs, &sc.Results, timeScan{&sc.CreatedAt}); err != nil {
-			return nil, err
-		}
-		out = append(out, sc)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, sc *Scenario) error {
+		return r.Scan(&sc.ID, &sc.PlanID, &sc.Name, &sc.Inputs, &sc.Results, timeScan{&sc.CreatedAt})
+	})
 }
 
 // GetScenario returns the saved scenario with id, or ENotFound.
@@ -509,16 +474,9 @@ func (tx *Tx) SeedScoreSheet(ctx context.Context) ([]SeedScoreItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: score sheet: %w", err)
 	}
-	defer rows.Close()
-	var out []SeedScoreItem
-	for rows.Next() {
-		var it SeedScoreItem
-		if err := rows.Scan(&it.Code, &it.MaxScore); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, it *SeedScoreItem) error {
+		return r.Scan(&it.Code, &it.MaxScore)
+	})
 }
 
 // ProjectIDsByCode returns the ids of the projects with the given codes;

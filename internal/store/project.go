@@ -192,13 +192,8 @@ func (tx *Tx) GetProject(ctx context.Context, id int64) (kc.Project, int, error)
 	if err != nil {
 		return p, 0, fmt.Errorf("store: project %d events: %w", id, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var ev kc.ProjectEvent
-		if err := rows.Scan(&ev.From, &ev.To, timeScan{&ev.At}, &ev.ActorID, &ev.ActorName, &ev.Note, &ev.DocumentRef); err != nil {
-			return p, 0, err
-		}
-		p.Events = append(p.Events, ev)
-	}
-	return p, version, rows.Err()
+	p.Events, err = collectRows(rows, func(r rowScanner, ev *kc.ProjectEvent) error {
+		return r.Scan(&ev.From, &ev.To, timeScan{&ev.At}, &ev.ActorID, &ev.ActorName, &ev.Note, &ev.DocumentRef)
+	})
+	return p, version, err
 }

@@ -132,23 +132,14 @@ func (tx *Tx) projectRows(ctx context.Context, tail string, args ...any) ([]Proj
 	if err != nil {
 		return nil, fmt.Errorf("store: list projects: %w", err)
 	}
-	var out []ProjectListRow
-	index := map[int64]int{}
-	for rows.Next() {
-		var r ProjectListRow
-		if err := scanProjectListRow(rows, &r); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		index[r.ID] = len(out)
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || len(out) == 0 {
+	out, err := collectRows(rows, scanProjectListRow)
+	if err != nil || len(out) == 0 {
 		return out, err
 	}
+	index := make(map[int64]int, len(out))
 	ids := make([]int64, len(out))
 	for i, r := range out {
+		index[r.ID] = i
 		ids[i] = r.ID
 	}
 	for start := 0; start < len(ids); start += 1000 {
@@ -260,14 +251,7 @@ func (tx *Tx) FundingOverlaps(ctx context.Context, excludeID int64, ests []int64
 	if err != nil {
 		return nil, fmt.Errorf("store: funding overlaps: %w", err)
 	}
-	defer rows.Close()
-	var out []FundingOverlap
-	for rows.Next() {
-		var o FundingOverlap
-		if err := rows.Scan(&o.ProjectID, &o.Code, &o.Title, &o.State, &o.Year, &o.StartsOn, &o.EndsOn, &o.EstablishmentID, &o.Item, &o.ItemKey); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, o *FundingOverlap) error {
+		return r.Scan(&o.ProjectID, &o.Code, &o.Title, &o.State, &o.Year, &o.StartsOn, &o.EndsOn, &o.EstablishmentID, &o.Item, &o.ItemKey)
+	})
 }

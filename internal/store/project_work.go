@@ -66,16 +66,9 @@ func (tx *Tx) ScoreItems(ctx context.Context, all bool) ([]ScoreItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: score items: %w", err)
 	}
-	defer rows.Close()
-	var out []ScoreItem
-	for rows.Next() {
-		var it ScoreItem
-		if err := rows.Scan(&it.Code, &it.Label, &it.MaxScore, &it.Position, &it.Active); err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, it *ScoreItem) error {
+		return r.Scan(&it.Code, &it.Label, &it.MaxScore, &it.Position, &it.Active)
+	})
 }
 
 // AppraisalScore is one council member's score of one item of a project.
@@ -96,16 +89,9 @@ func (tx *Tx) ProjectAppraisals(ctx context.Context, id int64) ([]AppraisalScore
 	if err != nil {
 		return nil, fmt.Errorf("store: appraisals of project %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []AppraisalScore
-	for rows.Next() {
-		var a AppraisalScore
-		if err := rows.Scan(&a.MemberID, &a.MemberName, &a.Item, &a.Score, &a.Comment, timeScan{&a.At}); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, a *AppraisalScore) error {
+		return r.Scan(&a.MemberID, &a.MemberName, &a.Item, &a.Score, &a.Comment, timeScan{&a.At})
+	})
 }
 
 // PutAppraisal replaces member's scores of project id with scores (item
@@ -141,16 +127,9 @@ func (tx *Tx) ProjectReports(ctx context.Context, id int64) ([]ProjectReport, er
 	if err != nil {
 		return nil, fmt.Errorf("store: reports of project %d: %w", id, err)
 	}
-	defer rows.Close()
-	var out []ProjectReport
-	for rows.Next() {
-		var r ProjectReport
-		if err := rows.Scan(&r.ProjectID, &r.Period, &r.SubmittedOn, &r.ProgressPct, &r.Spent, &r.Note, &r.ActorID); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(sc rowScanner, r *ProjectReport) error {
+		return sc.Scan(&r.ProjectID, &r.Period, &r.SubmittedOn, &r.ProgressPct, &r.Spent, &r.Note, &r.ActorID)
+	})
 }
 
 // PutProjectReport writes the report of one period, replacing an earlier
@@ -253,24 +232,17 @@ func (tx *Tx) ProjectSchedules(ctx context.Context, f ScheduleFilter) ([]Project
 	if err != nil {
 		return nil, fmt.Errorf("store: project schedules: %w", err)
 	}
-	var out []ProjectSchedule
-	index := map[int64]int{}
-	for rows.Next() {
-		var s ProjectSchedule
-		if err := rows.Scan(&s.ID, &s.Code, &s.Title, &s.State, &s.CommuneID, &s.StartsOn, &s.EndsOn, &s.AcceptedOn, &s.SettledOn); err != nil {
-			rows.Close()
-			return nil, err
-		}
+	out, err := collectRows(rows, func(r rowScanner, s *ProjectSchedule) error {
 		s.Periods, s.FollowUps = map[string]bool{}, map[string]bool{}
-		index[s.ID] = len(out)
-		out = append(out, s)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+		return r.Scan(&s.ID, &s.Code, &s.Title, &s.State, &s.CommuneID, &s.StartsOn, &s.EndsOn, &s.AcceptedOn, &s.SettledOn)
+	})
+	if err != nil {
 		return nil, err
 	}
+	index := make(map[int64]int, len(out))
 	all := make([]int64, len(out))
 	for i, s := range out {
+		index[s.ID] = i
 		all[i] = s.ID
 	}
 	for start := 0; start < len(all); start += 1000 {

@@ -94,18 +94,16 @@ func (s *Store) ListCertificates(ctx context.Context, establishmentID int64) ([]
 		if err != nil {
 			return fmt.Errorf("store: list certificates %d: %w", establishmentID, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var c kc.Certificate
+		out, err = collectRows(rows, func(r rowScanner, c *kc.Certificate) error {
 			var stars sql.NullInt64
 			var valid kc.Date
-			if err := rows.Scan(&c.ID, &c.EstablishmentID, &c.Kind, &c.Level, &stars, &c.Product, &c.Number, &c.Year, &valid); err != nil {
+			if err := r.Scan(&c.ID, &c.EstablishmentID, &c.Kind, &c.Level, &stars, &c.Product, &c.Number, &c.Year, &valid); err != nil {
 				return fmt.Errorf("store: list certificates %d: %w", establishmentID, err)
 			}
 			c.Stars, c.ValidUntil = int(stars.Int64), valid
-			out = append(out, c)
-		}
-		return rows.Err()
+			return nil
+		})
+		return err
 	})
 	return out, err
 }
@@ -153,15 +151,13 @@ func (s *Store) ListLicences(ctx context.Context, establishmentID int64) ([]kc.L
 		if err != nil {
 			return fmt.Errorf("store: list licences %d: %w", establishmentID, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var l kc.Licence
-			if err := rows.Scan(&l.ID, &l.EstablishmentID, &l.Kind, &l.Number, &l.Issuer, &l.IssuedOn, &l.ValidUntil); err != nil {
+		out, err = collectRows(rows, func(r rowScanner, l *kc.Licence) error {
+			if err := r.Scan(&l.ID, &l.EstablishmentID, &l.Kind, &l.Number, &l.Issuer, &l.IssuedOn, &l.ValidUntil); err != nil {
 				return fmt.Errorf("store: list licences %d: %w", establishmentID, err)
 			}
-			out = append(out, l)
-		}
-		return rows.Err()
+			return nil
+		})
+		return err
 	})
 	return out, err
 }
@@ -207,17 +203,15 @@ func (s *Store) ListArtisans(ctx context.Context, establishmentID int64) ([]kc.A
 		if err != nil {
 			return fmt.Errorf("store: list artisans %d: %w", establishmentID, err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var a kc.ArtisanRecord
+		out, err = collectRows(rows, func(r rowScanner, a *kc.ArtisanRecord) error {
 			var year sql.NullInt64
-			if err := rows.Scan(&a.ID, &a.EstablishmentID, &a.Name, &a.Title, &year); err != nil {
+			if err := r.Scan(&a.ID, &a.EstablishmentID, &a.Name, &a.Title, &year); err != nil {
 				return fmt.Errorf("store: list artisans %d: %w", establishmentID, err)
 			}
 			a.RecognisedYear = int(year.Int64)
-			out = append(out, a)
-		}
-		return rows.Err()
+			return nil
+		})
+		return err
 	})
 	return out, err
 }

@@ -185,15 +185,10 @@ func (s *Store) ListTrades(ctx context.Context) ([]kc.Trade, error) {
 		if err != nil {
 			return fmt.Errorf("store: list trades: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var t kc.Trade
-			if err := rows.Scan(&t.ID, &t.Code, &t.Name, &t.VSIC, &t.Traditional); err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, func(r rowScanner, t *kc.Trade) error {
+			return r.Scan(&t.ID, &t.Code, &t.Name, &t.VSIC, &t.Traditional)
+		})
+		return err
 	})
 	return out, err
 }
@@ -209,16 +204,11 @@ func (s *Store) ListSchemes(ctx context.Context) ([]kc.Scheme, error) {
 		if err != nil {
 			return fmt.Errorf("store: list schemes: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var sc kc.Scheme
-			if err := rows.Scan(&sc.ID, &sc.Code, &sc.Level, &sc.ContentArea, &sc.Name, &sc.LegalBasis, &sc.EffectiveFrom, &sc.EffectiveTo,
-				&sc.RateBP, &sc.Cap, &sc.UpliftBP, &sc.CounterpartMinBP, &sc.Confirmed); err != nil {
-				return err
-			}
-			out = append(out, sc)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, func(r rowScanner, sc *kc.Scheme) error {
+			return r.Scan(&sc.ID, &sc.Code, &sc.Level, &sc.ContentArea, &sc.Name, &sc.LegalBasis, &sc.EffectiveFrom, &sc.EffectiveTo,
+				&sc.RateBP, &sc.Cap, &sc.UpliftBP, &sc.CounterpartMinBP, &sc.Confirmed)
+		})
+		return err
 	})
 	return out, err
 }
@@ -231,15 +221,10 @@ func (s *Store) ListContentAreas(ctx context.Context) ([]ContentArea, error) {
 		if err != nil {
 			return fmt.Errorf("store: list content areas: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var c ContentArea
-			if err := rows.Scan(&c.Code, &c.Name, &c.Basis, &c.ValidFrom, &c.ValidTo); err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		return rows.Err()
+		out, err = collectRows(rows, func(r rowScanner, c *ContentArea) error {
+			return r.Scan(&c.Code, &c.Name, &c.Basis, &c.ValidFrom, &c.ValidTo)
+		})
+		return err
 	})
 	return out, err
 }

@@ -162,20 +162,16 @@ func (tx *Tx) unitClosure(ctx context.Context, roots []int64, fullOnly bool) (ma
 func (tx *Tx) succTargets(ctx context.Context, ids []int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	for start := 0; start < len(ids); start += 1000 {
-		rows, err := tx.query(ctx, "SELECT from_unit_id, to_unit_id FROM unit_succession WHERE from_unit_id IN "+intList(ids[start:min(start+1000, len(ids))]))
+		err := tx.each(ctx, "SELECT from_unit_id, to_unit_id FROM unit_succession WHERE from_unit_id IN "+intList(ids[start:min(start+1000, len(ids))]),
+			func(scan func(...any) error) error {
+				var from, to int64
+				if err := scan(&from, &to); err != nil {
+					return err
+				}
+				out[from] = append(out[from], to)
+				return nil
+			})
 		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var from, to int64
-			if err := rows.Scan(&from, &to); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			out[from] = append(out[from], to)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 	}
@@ -817,21 +813,6 @@ func (tx *Tx) reportOthers(ctx context.Context, sc ReportScope, opt ReportOption
 		}
 	}
 	return nil
-}
-
-// each runs q and calls fn with a scanner for every row.
-func (tx *Tx) each(ctx context.Context, q string, fn func(scan func(...any) error) error, args ...any) error {
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows.Scan); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
 
 // ReportRaw computes the report's headline figures — the scalar

@@ -96,17 +96,8 @@ func (tx *Tx) schemesQuery(ctx context.Context, q string, args ...any) ([]Scheme
 	if err != nil {
 		return nil, err
 	}
-	var out []SchemeVersion
-	for rows.Next() {
-		var v SchemeVersion
-		if err := scanScheme(rows, &v); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	out, err := collectRows(rows, scanScheme)
+	if err != nil {
 		return nil, err
 	}
 	if len(out) == 0 {
@@ -138,16 +129,9 @@ func (tx *Tx) criteriaQuery(ctx context.Context, where string, args ...any) ([]S
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []SchemeCriterion
-	for rows.Next() {
-		var c SchemeCriterion
-		if err := rows.Scan(&c.ID, &c.SchemeID, &c.Group, &c.Position, &c.Kind, &c.Label, &c.Field, &c.Op, &c.Value, &c.Formula, &c.Points); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, c *SchemeCriterion) error {
+		return r.Scan(&c.ID, &c.SchemeID, &c.Group, &c.Position, &c.Kind, &c.Label, &c.Field, &c.Op, &c.Value, &c.Formula, &c.Points)
+	})
 }
 
 // ListSchemeVersions returns the scheme versions in force on day on (every
@@ -850,18 +834,13 @@ func (s *Store) FormerDistricts(ctx context.Context, communeIDs []int64) ([]Form
 			if err != nil {
 				return fmt.Errorf("store: former districts: %w", err)
 			}
-			for rows.Next() {
-				var d FormerDistrict
-				if err := rows.Scan(&d.CommuneID, &d.DistrictID, &d.DistrictCode, &d.ProvinceCode, &d.ValidFrom, &d.ValidTo); err != nil {
-					rows.Close()
-					return err
-				}
-				out = append(out, d)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
+			part, err := collectRows(rows, func(r rowScanner, d *FormerDistrict) error {
+				return r.Scan(&d.CommuneID, &d.DistrictID, &d.DistrictCode, &d.ProvinceCode, &d.ValidFrom, &d.ValidTo)
+			})
+			if err != nil {
 				return err
 			}
+			out = append(out, part...)
 		}
 		return nil
 	})

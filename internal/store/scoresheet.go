@@ -41,16 +41,12 @@ func (tx *Tx) ScoreSheetItems(ctx context.Context) ([]ScoreSheetItem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: score sheet: %w", err)
 	}
-	defer rows.Close()
-	var out []ScoreSheetItem
-	for rows.Next() {
-		it, err := scanScoreSheetItem(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: score sheet: %w", err)
+	return collectRows(rows, func(r rowScanner, it *ScoreSheetItem) (err error) {
+		if *it, err = scanScoreSheetItem(r); err != nil {
+			return fmt.Errorf("store: score sheet: %w", err)
 		}
-		out = append(out, it)
-	}
-	return out, rows.Err()
+		return nil
+	})
 }
 
 // GetScoreSheetItem returns score item id (ENotFound when there is none).

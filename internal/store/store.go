@@ -261,6 +261,41 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, tx.s.rebind(q), args...)
 }
 
+// rowScanner is what a scan function reads one row from: *sql.Rows or
+// *sql.Row.
+type rowScanner = interface{ Scan(...any) error }
+
+// collectRows reads every row of rows with scan, in order, and closes
+// rows; on a scan error it returns no row. With no row it returns a nil
+// slice.
+func collectRows[T any](rows *sql.Rows, scan func(rowScanner, *T) error) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// each runs q and calls fn with a scanner for every row.
+func (tx *Tx) each(ctx context.Context, q string, fn func(scan func(...any) error) error, args ...any) error {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows.Scan); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // insert runs an INSERT … RETURNING id and returns the id.
 func (tx *Tx) insert(ctx context.Context, q string, args ...any) (int64, error) {
 	var id int64

@@ -91,15 +91,13 @@ func (s *Store) ListAPITokens(ctx context.Context, userID int64) ([]kc.APIToken,
 		if err != nil {
 			return fmt.Errorf("store: list api tokens: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			t, err := scanToken(rows)
-			if err != nil {
+		out, err = collectRows(rows, func(r rowScanner, t *kc.APIToken) (err error) {
+			if *t, err = scanToken(r); err != nil {
 				return fmt.Errorf("store: list api tokens: %w", err)
 			}
-			out = append(out, t)
-		}
-		return rows.Err()
+			return nil
+		})
+		return err
 	})
 	return out, err
 }

@@ -32,16 +32,7 @@ func (tx *Tx) unitsQuery(ctx context.Context, q string, args ...any) ([]kc.Unit,
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []kc.Unit
-	for rows.Next() {
-		var u kc.Unit
-		if err := scanUnit(rows, &u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, u *kc.Unit) error { return scanUnit(r, u) })
 }
 
 // validOn is the condition "unit u exists on the day in parameter $n".
@@ -374,16 +365,9 @@ func (tx *Tx) links(ctx context.Context, q string, args ...any) ([]kc.UnitLink, 
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []kc.UnitLink
-	for rows.Next() {
-		var l kc.UnitLink
-		if err := scanUnit(rows, &l.Unit, &l.Scope, &l.Effective); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
+	return collectRows(rows, func(r rowScanner, l *kc.UnitLink) error {
+		return scanUnit(r, &l.Unit, &l.Scope, &l.Effective)
+	})
 }
 
 // unitCodeLike reports whether s is a non-empty string of ASCII digits, so a
@@ -443,15 +427,8 @@ func (s *Store) ListUnits(ctx context.Context, f kc.UnitFilter) ([]kc.Unit, int,
 			if err != nil {
 				return err
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var u kc.Unit
-				if err := scanUnit(rows, &u, &total); err != nil {
-					return err
-				}
-				out = append(out, u)
-			}
-			return rows.Err()
+			out, err = collectRows(rows, func(r rowScanner, u *kc.Unit) error { return scanUnit(r, u, &total) })
+			return err
 		}
 		// Name search: order the matches in Go with the Vietnamese collation,
 		// which SQL cannot do portably, then cut the page.

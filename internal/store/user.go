@@ -101,20 +101,19 @@ func (s *Store) ListUsers(ctx context.Context) ([]kc.User, error) {
 		if err != nil {
 			return fmt.Errorf("store: list users: %w", err)
 		}
-		defer rows.Close()
-		idx := map[int64]int{}
-		for rows.Next() {
-			u, err := scanUser(rows)
-			if err != nil {
+		out, err = collectRows(rows, func(r rowScanner, u *kc.User) (err error) {
+			if *u, err = scanUser(r); err != nil {
 				return fmt.Errorf("store: list users: %w", err)
 			}
-			idx[u.ID] = len(out)
-			out = append(out, u)
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		})
+		if err != nil {
 			return err
 		}
-		rows.Close()
+		idx := make(map[int64]int, len(out))
+		for i, u := range out {
+			idx[u.ID] = i
+		}
 		srows, err := tx.query(ctx, "SELECT user_id, unit_id FROM user_scope ORDER BY user_id, unit_id")
 		if err != nil {
 			return fmt.Errorf("store: list user scopes: %w", err)
@@ -257,15 +256,13 @@ func (s *Store) ScopeUnits(ctx context.Context, ids []int64) ([]kc.Unit, error) 
 		if err != nil {
 			return fmt.Errorf("store: scope units: %w", err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var u kc.Unit
-			if err := rows.Scan(&u.ID, &u.Code, &u.Level, &u.Type, &u.Name, &u.ParentID, &u.ValidFrom, &u.ValidTo, &u.Note); err != nil {
+		out, err = collectRows(rows, func(r rowScanner, u *kc.Unit) error {
+			if err := r.Scan(&u.ID, &u.Code, &u.Level, &u.Type, &u.Name, &u.ParentID, &u.ValidFrom, &u.ValidTo, &u.Note); err != nil {
 				return fmt.Errorf("store: scope units: %w", err)
 			}
-			out = append(out, u)
-		}
-		return rows.Err()
+			return nil
+		})
+		return err
 	})
 	if err == nil && len(out) != len(ids) {
 		return out, kc.Errorf(kc.ENotFound, "user.scope_unknown")
