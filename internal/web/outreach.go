@@ -264,12 +264,12 @@ func (s *Server) createCampaign(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, c, errs := readCampaignForm(r, lang)
 	var err error
-	if len(errs) == 0 {
-		if c, err = s.app.CreateCampaign(r.Context(), app.CampaignInput{Campaign: c}); err == nil {
-			s.sessions.Put(r.Context(), flashKey, locale.T(lang, "oweb.campaign.created", c.Title))
-			http.Redirect(w, r, fmt.Sprintf("/outreach/campaigns/%d", c.ID), http.StatusSeeOther)
-			return
-		}
+	if len(errs) > 0 {
+		err = s.app.CheckCampaign(r.Context(), c) // the other fields' problems too
+	} else if c, err = s.app.CreateCampaign(r.Context(), app.CampaignInput{Campaign: c}); err == nil {
+		s.sessions.Put(r.Context(), flashKey, locale.T(lang, "oweb.campaign.created", c.Title))
+		http.Redirect(w, r, fmt.Sprintf("/outreach/campaigns/%d", c.ID), http.StatusSeeOther)
+		return
 	}
 	s.campaignFormAgain(w, r, f, errs, err)
 }
@@ -296,10 +296,15 @@ func (s *Server) campaignFormAgain(w http.ResponseWriter, r *http.Request, f cam
 // saveAndRedirect runs save when the posted form was read without typing
 // errors (errs empty); when save succeeds it puts flash for the next page,
 // redirects (303) to the address save returns and reports true. Otherwise
-// it returns save's error, nil when save did not run.
-func (s *Server) saveAndRedirect(w http.ResponseWriter, r *http.Request, errs map[string]string, flash string, save func() (string, error)) (bool, error) {
+// it returns save's error; when save could not run because of typing
+// errors, it returns check's (the app's judgement of the other fields,
+// writing nothing, so that every problem shows at once; check may be nil).
+func (s *Server) saveAndRedirect(w http.ResponseWriter, r *http.Request, errs map[string]string, flash string, check func() error, save func() (string, error)) (bool, error) {
 	if len(errs) > 0 {
-		return false, nil
+		if check == nil {
+			return false, nil
+		}
+		return false, check()
 	}
 	to, err := save()
 	if err != nil {
@@ -338,7 +343,8 @@ func (s *Server) updateCampaign(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, c, errs := readCampaignForm(r, lang)
 	f.ID, c.ID = id, id
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.campaign.saved"), func() (string, error) {
+	check := func() error { return s.app.CheckCampaign(r.Context(), c) }
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.campaign.saved"), check, func() (string, error) {
 		_, err := s.app.UpdateCampaign(r.Context(), c)
 		return fmt.Sprintf("/outreach/campaigns/%d", id), err
 	})
@@ -503,7 +509,8 @@ func (s *Server) addCampaignSession(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
 	o.CampaignID = id
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), func() (string, error) {
+	check := func() error { return s.app.CheckSession(ctx, o) }
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), check, func() (string, error) {
 		added, err := s.app.AddSession(ctx, o)
 		return fmt.Sprintf("/outreach/campaigns/%d#s-%d", id, added.ID), err
 	})
@@ -556,7 +563,8 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), func() (string, error) {
+	check := func() error { return s.app.CheckSession(ctx, o) }
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), check, func() (string, error) {
 		added, err := s.app.AddSession(ctx, o)
 		return fmt.Sprintf("/outreach/sessions/%d", added.ID), err
 	})
@@ -684,7 +692,8 @@ func (s *Server) updateSession(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
 	o.ID = id
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.saved"), func() (string, error) {
+	check := func() error { return s.app.CheckSession(ctx, o) }
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.saved"), check, func() (string, error) {
 		_, err := s.app.UpdateSession(ctx, o)
 		return fmt.Sprintf("/outreach/sessions/%d", id), err
 	})
@@ -731,7 +740,7 @@ func (s *Server) recordAttendance(w http.ResponseWriter, r *http.Request) {
 			back.rows = append(back.rows, attendRow{ID: n.ID, Name: n.Name, Phone: n.Phone, Trade: n.Trade})
 		}
 	}
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.attend.saved"), func() (string, error) {
+	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.attend.saved"), nil, func() (string, error) {
 		_, err := s.app.RecordAttendance(ctx, id, in)
 		return fmt.Sprintf("/outreach/sessions/%d", id), err
 	})

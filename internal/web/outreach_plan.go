@@ -143,10 +143,14 @@ func readOutreachPlanForm(r *http.Request) (outreachPlanForm, app.PlanOutreachIn
 	in.StaffDays = int(min(n, 1<<31-1))
 	in.Budget, err = app.ParsePlanNumber("budget", f.Budget)
 	add(err)
-	if err := errs.Err(); err != nil {
-		return f, in, err
+	// The fields that were read are judged too, so that every problem
+	// shows at once; a field not understood keeps its own message.
+	for _, fe := range kc.FieldErrors(app.ValidatePlanOutreach(in)) {
+		if !slices.ContainsFunc(errs, func(e *kc.Error) bool { return e.Field == fe.Field }) {
+			errs = append(errs, fe)
+		}
 	}
-	return f, in, app.ValidatePlanOutreach(in)
+	return f, in, errs.Err()
 }
 
 // makeOutreachPlan makes the plan from the form and shows it; bad input
