@@ -435,6 +435,20 @@ func (s *Server) fillSessionChoices(r *http.Request, v *sessionFormView, campaig
 	return nil
 }
 
+// saveSession saves session o (read from its form with the typing errors
+// errs) through save and redirects; otherwise it returns the messages to
+// show the form again with — the app's judgement of the other fields
+// included — and false when the request has been answered already (saved,
+// or failed).
+func (s *Server) saveSession(w http.ResponseWriter, r *http.Request, o kc.OutreachSession, errs map[string]string, flash string, save func() (string, error)) (map[string]string, bool) {
+	check := func() error { return s.app.CheckSession(r.Context(), o) }
+	done, err := s.saveAndRedirect(w, r, errs, flash, check, save)
+	if done {
+		return nil, false
+	}
+	return s.sessionFieldErrors(w, r, errs, err)
+}
+
 // sessionFieldErrors turns an app refusal into field messages; a
 // refusal that is not about a field fails the request (false).
 func (s *Server) sessionFieldErrors(w http.ResponseWriter, r *http.Request, errs map[string]string, err error) (map[string]string, bool) {
@@ -509,15 +523,11 @@ func (s *Server) addCampaignSession(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
 	o.CampaignID = id
-	check := func() error { return s.app.CheckSession(ctx, o) }
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), check, func() (string, error) {
+	errs, ok = s.saveSession(w, r, o, errs, locale.T(lang, "oweb.session.added"), func() (string, error) {
 		added, err := s.app.AddSession(ctx, o)
 		return fmt.Sprintf("/outreach/campaigns/%d#s-%d", id, added.ID), err
 	})
-	if done {
-		return
-	}
-	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
+	if !ok {
 		return
 	}
 	s.campaignPage(w, r, http.StatusUnprocessableEntity, id, f, errs)
@@ -563,16 +573,11 @@ func (s *Server) createSession(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
-	check := func() error { return s.app.CheckSession(ctx, o) }
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.added"), check, func() (string, error) {
+	errs, ok := s.saveSession(w, r, o, errs, locale.T(lang, "oweb.session.added"), func() (string, error) {
 		added, err := s.app.AddSession(ctx, o)
 		return fmt.Sprintf("/outreach/sessions/%d", added.ID), err
 	})
-	if done {
-		return
-	}
-	var ok bool
-	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
+	if !ok {
 		return
 	}
 	s.newSessionPage(w, r, http.StatusUnprocessableEntity, f, errs)
@@ -692,15 +697,11 @@ func (s *Server) updateSession(w http.ResponseWriter, r *http.Request) {
 	lang := s.lang(r)
 	f, o, errs := readSessionForm(r, lang)
 	o.ID = id
-	check := func() error { return s.app.CheckSession(ctx, o) }
-	done, err := s.saveAndRedirect(w, r, errs, locale.T(lang, "oweb.session.saved"), check, func() (string, error) {
+	errs, ok = s.saveSession(w, r, o, errs, locale.T(lang, "oweb.session.saved"), func() (string, error) {
 		_, err := s.app.UpdateSession(ctx, o)
 		return fmt.Sprintf("/outreach/sessions/%d", id), err
 	})
-	if done {
-		return
-	}
-	if errs, ok = s.sessionFieldErrors(w, r, errs, err); !ok {
+	if !ok {
 		return
 	}
 	s.sessionPage(w, r, http.StatusUnprocessableEntity, id, &outreachPosted{session: &f}, errs)

@@ -2,13 +2,11 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 
 	"khuyencong/internal/app"
-	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/store"
 	"khuyencong/internal/store/storetest"
@@ -22,16 +20,8 @@ import (
 // the campaign's id.
 func newOutreachResultFixture(t *testing.T, st *store.Store) (*scopeFixture, int64) {
 	t.Helper()
-	sc := apptest.NewScope(t, st)
-	f := &scopeFixture{st: st, app: sc.App, province: sc.Province, communeA: sc.CommuneA, communeB: sc.CommuneB, estA: sc.EstA, estB: sc.EstB, scope: sc}
-	s, err := New(f.app, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(func() { f.srv.Close(); s.Close() })
-	campaign := f.scope.SeedOutreachResults(t, "DA-W-1", true)
-	return f, campaign
+	f := newScopeFixture(t, st)
+	return f, f.scope.SeedOutreachResults(t, "DA-W-1", true)
 }
 
 // stepN reads the count of a funnel step from the bars under sel.

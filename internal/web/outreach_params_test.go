@@ -2,13 +2,11 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"khuyencong/internal/app"
-	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/outreach"
 	"khuyencong/internal/store"
@@ -16,21 +14,6 @@ import (
 
 	"github.com/PuerkitoBio/goquery"
 )
-
-// newOutreachParamsFixture serves the scope fixture with the assumptions
-// page.
-func newOutreachParamsFixture(t *testing.T, st *store.Store) *scopeFixture {
-	t.Helper()
-	sc := apptest.NewScope(t, st)
-	f := &scopeFixture{st: st, app: sc.App, province: sc.Province, communeA: sc.CommuneA, communeB: sc.CommuneB, estA: sc.EstA, estB: sc.EstB, scope: sc}
-	s, err := New(f.app, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(func() { f.srv.Close(); s.Close() })
-	return f
-}
 
 // outreachParamsForm reads the page's form as a browser would submit it.
 func outreachParamsForm(t *testing.T, c *client) url.Values {
@@ -59,7 +42,7 @@ func outreachParamsForm(t *testing.T, c *client) url.Values {
 // shows them read-only (or refuses the change) to other roles.
 func TestOutreachParamsPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
-		f := newOutreachParamsFixture(t, st)
+		f := newScopeFixture(t, st)
 		ctx := app.WithPrincipal(t.Context(), app.System)
 
 		t.Run("save", func(t *testing.T) {

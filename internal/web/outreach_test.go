@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -10,7 +9,6 @@ import (
 	"testing"
 
 	"khuyencong/internal/app"
-	"khuyencong/internal/app/apptest"
 	"khuyencong/internal/kc"
 	"khuyencong/internal/store"
 	"khuyencong/internal/store/storetest"
@@ -20,17 +18,10 @@ import (
 // serving the outreach pages.
 func newOutreachFixture(t *testing.T, st *store.Store) *scopeFixture {
 	t.Helper()
-	sc := apptest.NewScope(t, st)
-	f := &scopeFixture{st: st, app: sc.App, province: sc.Province, communeA: sc.CommuneA, communeB: sc.CommuneB, estA: sc.EstA, estB: sc.EstB, scope: sc}
+	f := newScopeFixture(t, st)
 	if err := f.app.EnsureReference(app.WithPrincipal(t.Context(), app.System)); err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(f.app, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.srv = httptest.NewServer(s.Handler())
-	t.Cleanup(func() { f.srv.Close(); s.Close() })
 	return f
 }
 
