@@ -88,6 +88,24 @@ func (p *Principal) ScopeFilter() []int64 {
 	return p.Communes
 }
 
+// HoldsAll reports whether every one of communes (at least one) is in
+// p's scope: a province officer holds their province's plans and
+// campaigns and those of its communes, a commune officer their commune's.
+func (p *Principal) HoldsAll(communes []int64) bool {
+	if p.All {
+		return true
+	}
+	if len(communes) == 0 {
+		return false
+	}
+	for _, c := range communes {
+		if !p.InScope(c) {
+			return false
+		}
+	}
+	return true
+}
+
 // Narrow returns the communes a filter may read: ids (nil meaning "every
 // commune") narrowed to p's scope, never widened. The result is nil only
 // when both are unrestricted; an empty non-nil slice selects nothing.

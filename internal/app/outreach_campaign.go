@@ -134,22 +134,6 @@ func seesAny(p *Principal, communes []int64) bool {
 	return slices.ContainsFunc(communes, p.InScope)
 }
 
-// holdsAll reports whether every commune (at least one) is in p's scope.
-func holdsAll(p *Principal, communes []int64) bool {
-	if p.All {
-		return true
-	}
-	if len(communes) == 0 {
-		return false
-	}
-	for _, c := range communes {
-		if !p.InScope(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // checkCampaign normalises c and returns its field errors; a unit the
 // caller may not run campaigns in is EForbidden (the error), and so are
 // the current communes it covers (the sessions' possible places).
@@ -215,7 +199,7 @@ func (a *App) checkCampaign(ctx context.Context, p *Principal, c *kc.Campaign) (
 			if communes, err = a.Store.CurrentCommunesUnder(ctx, []int64{c.UnitID}); err != nil {
 				return nil, nil, err
 			}
-			if !holdsAll(p, communes) {
+			if !p.HoldsAll(communes) {
 				return nil, nil, &kc.Error{Code: kc.EForbidden, Key: "campaign.unit_out_of_scope", Field: "unit_id"}
 			}
 		}
@@ -332,7 +316,7 @@ func (a *App) GetCampaign(ctx context.Context, id int64) (CampaignDetail, error)
 	}
 	d := CampaignDetail{CampaignSummary: CampaignSummary{Campaign: c, UnitName: a.unitName(ctx, c.UnitID)}}
 	writer := auth.Can(p.User.Role, auth.PermWriteOutreach)
-	d.CanEdit = writer && holdsAll(p, communes)
+	d.CanEdit = writer && p.HoldsAll(communes)
 	d.CanAddSession = writer && seesAny(p, communes)
 	err = a.Store.View(ctx, func(tx *store.Tx) error {
 		d.CampaignTotals, err = tx.CampaignTotalsOf(ctx, id)
@@ -446,7 +430,7 @@ func (a *App) UpdateCampaign(ctx context.Context, c kc.Campaign) (kc.Campaign, e
 	if err != nil {
 		return kc.Campaign{}, err
 	}
-	if !auth.Can(p.User.Role, auth.PermWriteOutreach) || !holdsAll(p, communes) {
+	if !auth.Can(p.User.Role, auth.PermWriteOutreach) || !p.HoldsAll(communes) {
 		return kc.Campaign{}, forbidden()
 	}
 	c.PlanNote = before.PlanNote

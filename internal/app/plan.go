@@ -172,24 +172,6 @@ func (a *App) planCommunes(ctx context.Context, unitID int64) ([]int64, error) {
 	return slices.Compact(communes), nil
 }
 
-// planInScope reports whether every commune a plan covers is in p's
-// scope: a province officer sees their province's plan and the plans of
-// its communes, a commune officer their commune's.
-func planInScope(p *Principal, communes []int64) bool {
-	if p.All {
-		return true
-	}
-	if len(communes) == 0 {
-		return false
-	}
-	for _, c := range communes {
-		if !p.InScope(c) {
-			return false
-		}
-	}
-	return true
-}
-
 // loadPlan reads plan id with its communes, envelopes, commitments and
 // candidates, checking that the caller may read it: a plan out of the
 // caller's scope is not found.
@@ -202,7 +184,7 @@ func (a *App) loadPlan(ctx context.Context, p *Principal, id int64) (planState, 
 	if st.communes, err = a.planCommunes(ctx, st.plan.UnitID); err != nil {
 		return st, err
 	}
-	if !planInScope(p, st.communes) {
+	if !p.HoldsAll(st.communes) {
 		return st, notFound()
 	}
 	if st.envelopes, err = a.Store.PlanEnvelopes(ctx, id); err != nil {
@@ -349,7 +331,7 @@ func (a *App) Plans(ctx context.Context) ([]PlanSummary, error) {
 			}
 			communes[pl.UnitID] = cs
 		}
-		if !planInScope(p, cs) {
+		if !p.HoldsAll(cs) {
 			continue
 		}
 		envs, err := a.Store.PlanEnvelopes(ctx, pl.ID)
@@ -417,7 +399,7 @@ func (a *App) CreatePlan(ctx context.Context, year int, unitCode string, note st
 	if err != nil {
 		return PlanView{}, err
 	}
-	if !planInScope(p, communes) {
+	if !p.HoldsAll(communes) {
 		return PlanView{}, &kc.Error{Code: kc.EForbidden, Key: "plan.err.unit_out_of_scope", Args: []any{unit.Name}, Field: "unit"}
 	}
 	var created store.Plan
@@ -522,7 +504,7 @@ func (a *App) PlanFor(ctx context.Context, year int, unitCode string) (PlanView,
 		if err != nil {
 			return PlanView{}, err
 		}
-		if planInScope(p, communes) {
+		if p.HoldsAll(communes) {
 			inScope = append(inScope, pl)
 		}
 	}

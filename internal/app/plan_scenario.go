@@ -138,7 +138,7 @@ func (a *App) scenarioInScope(ctx context.Context, p *Principal, id int64) (stor
 	if err != nil {
 		return sc, err
 	}
-	if !planInScope(p, communes) {
+	if !p.HoldsAll(communes) {
 		return sc, kc.Errorf(kc.ENotFound, "plan.scenario_not_found", id)
 	}
 	return sc, nil
