@@ -132,11 +132,7 @@ func (a *App) OutreachArea(ctx context.Context, unitCode string, on kc.Date) (Ou
 		if ids, err = a.CommunesUnderCode(ctx, unitCode); err != nil {
 			return out, err
 		}
-		if u, err := a.Store.FindUnit(ctx, unitCode, on); err == nil {
-			out.UnitName = u.Name
-		} else if hist, err := a.UnitHistory(ctx, unitCode); err == nil && len(hist) > 0 {
-			out.UnitName = hist[len(hist)-1].Name
-		}
+		out.UnitName = a.unitNameOn(ctx, unitCode, on)
 	} else if p.ScopeFilter() == nil {
 		return out, kc.FieldError("unit", "outreach.unit_required")
 	}
@@ -295,6 +291,18 @@ func (a *App) communesAsTheyWere(ctx context.Context, units []kc.Unit) (map[int6
 		}
 	}
 	return current, asWas, nil
+}
+
+// unitNameOn names the unit with code as in force on day on, else as it
+// was last, else by its code.
+func (a *App) unitNameOn(ctx context.Context, code string, on kc.Date) string {
+	if u, err := a.Store.FindUnit(ctx, code, on); err == nil {
+		return u.Name
+	}
+	if hist, err := a.UnitHistory(ctx, code); err == nil && len(hist) > 0 {
+		return hist[len(hist)-1].Name
+	}
+	return code
 }
 
 // later keeps in m the later of its date for k and d.

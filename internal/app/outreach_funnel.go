@@ -161,7 +161,7 @@ func (a *App) PeriodFunnel(ctx context.Context, unitCode string, from, to kc.Dat
 		if len(all) > 0 && len(ids) == 0 {
 			return out, kc.Errorf(kc.EForbidden, "funnel.err.out_of_scope", unitCode)
 		}
-		out.UnitName = a.funnelUnitName(ctx, unitCode, today)
+		out.UnitName = a.unitNameOn(ctx, unitCode, today)
 	case p.All:
 		rows, err := a.Store.OutreachFunnel(ctx, store.FunnelScope{From: from, To: to})
 		if err != nil {
@@ -286,16 +286,4 @@ func (a *App) funnelByCommune(ctx context.Context, ids []int64, sc store.FunnelS
 		out = append(out, *c)
 	}
 	return out, total, quiet, nil
-}
-
-// funnelUnitName names the unit with code: as in force on day on, else as
-// it was last.
-func (a *App) funnelUnitName(ctx context.Context, code string, on kc.Date) string {
-	if u, err := a.Store.FindUnit(ctx, code, on); err == nil {
-		return u.Name
-	}
-	if hist, err := a.UnitHistory(ctx, code); err == nil && len(hist) > 0 {
-		return hist[len(hist)-1].Name
-	}
-	return code
 }
